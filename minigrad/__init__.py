@@ -1,0 +1,37 @@
+"""minigrad: a small reverse-mode autograd engine for sequence models.
+
+    import minigrad as mg
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    x.grad            # tensor([2., 4., 6.])
+
+Where things live:
+    backend.py    the one module that names NumPy / CuPy
+    tensor.py     Tensor and the constructors
+    autograd.py   Function (an op and a graph node), backward(), grad(), no_grad()
+    ops.py        the primitive ops, each forward beside its backward
+    gradcheck.py  finite-difference gradient checking
+    graph.py      the graph as Graphviz DOT text
+"""
+
+from minigrad import backend
+from minigrad.autograd import Function, enable_grad, grad, is_grad_enabled, no_grad
+from minigrad.gradcheck import GradcheckError, gradcheck
+from minigrad.graph import render_dot, to_dot
+from minigrad.ops import (
+    abs, broadcast_to, cat, chunk, clip, concatenate, cumsum, exp, flip, getitem, log,
+    log_softmax, logsumexp, matmul, max, maximum, mean, min, minimum, pad, permute,
+    relu, reshape, sigmoid, silu, softmax, softplus, split, sqrt, squeeze, stack, sum,
+    sum_to, tanh, transpose, unsqueeze, var, where,
+)
+from minigrad.tensor import (
+    Tensor, arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
+)
+
+float32 = "float32"
+float64 = "float64"
+int64 = "int64"
+manual_seed = backend.manual_seed
+
+__version__ = "0.1.0"

@@ -1,0 +1,327 @@
+"""Reverse-mode autodiff: the Function node, and the one walk that runs backward.
+
+Forward. Every op is a subclass of Function with two static methods:
+
+    forward(ctx, *args)  -> array      on raw backend arrays; fast
+    backward(ctx, grad)  -> grads      on Tensors, one per argument (None if none)
+
+`Function.apply(*args)` unwraps Tensors to arrays, runs forward, and — when some
+input requires grad and grad mode is on — makes the ctx a node of the graph:
+it remembers, for each input, where that input's gradient must go (the node
+that made it, or the leaf Tensor itself), and the tensors forward saved with
+`ctx.save_for_backward`.
+
+Backward. `backward(root)` orders the nodes behind `root` so that each runs
+only after every node that consumes its output, then calls each node's
+backward once with the sum of the gradients that reached it, and passes the
+results on to its inputs. Leaves add what reaches them to `.grad`.
+
+Because each op's backward is written with Tensor ops, the same code serves
+first and higher-order gradients: with create_graph=False it runs under
+no_grad and builds nothing; with create_graph=True the backward pass is
+itself recorded, and its results can be differentiated again.
+"""
+
+import contextlib
+
+from minigrad import backend
+
+_grad_enabled = True
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Inside this block ops build no graph (for evaluation and parameter updates)."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+@contextlib.contextmanager
+def enable_grad():
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, True
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def is_grad_enabled():
+    return _grad_enabled
+
+
+_OUTPUT = object()   # marks "the op's own output" among the saved tensors
+
+
+class Function:
+    """Base class of every op; an instance is both the ctx and the graph node.
+
+    Subclass it to write an op of your own (see the README):
+
+        class Cube(Function):
+            @staticmethod
+            def forward(ctx, x):                 # x: an array
+                ctx.save_for_backward(x)
+                return x ** 3
+            @staticmethod
+            def backward(ctx, g):                # g: a Tensor like the output
+                x, = ctx.saved_tensors           # Tensors again
+                return g * 3 * x ** 2
+
+        y = Cube.apply(x)
+
+    Set `once_differentiable = True` on ops whose backward works on raw arrays
+    (the hand-written BPTT layers): asking them for create_graph=True raises.
+    """
+
+    once_differentiable = False
+
+    # ---- used inside forward ------------------------------------------------
+    def save_for_backward(self, *arrays):
+        """Keep these for backward. Pass the input arrays forward received (they
+        come back as the input Tensors), the array forward returns (comes back
+        as the output Tensor), any other array (comes back as a constant
+        Tensor), or Python numbers (come back as they are)."""
+        self._to_save = arrays
+
+    # ---- used inside backward -----------------------------------------------
+    @property
+    def saved_tensors(self):
+        if self._freed:
+            raise RuntimeError(
+                f"{type(self).__name__}: trying to backward through the graph a second time; its saved "
+                "tensors were freed after the first backward. Pass retain_graph=True to the first call.")
+        return tuple(Tensor(self._out_data, requires_grad=True, grad_fn=self) if t is _OUTPUT else t
+                     for t in self._saved)
+
+    # ---- building the graph -------------------------------------------------
+    @classmethod
+    def apply(cls, *args):
+        ctx = cls()
+        ctx._to_save = ()
+        raw = [a.data if isinstance(a, Tensor) else a for a in args]
+        _check_devices(cls, args)
+        try:
+            out = backend.ensure_array(cls.forward(ctx, *raw))
+        except (ValueError, TypeError, IndexError, RuntimeError) as e:
+            raise type(e)(f"{cls.__name__.lower()}: {e} (inputs: {_describe(args)})") from None
+
+        needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        if not (_grad_enabled and any(needs)):
+            return Tensor(out)
+
+        ctx.needs_input_grad = needs
+        ctx.out_shape = tuple(out.shape)
+        # where each input's gradient goes: its node, the leaf itself, or nowhere
+        ctx.edges = tuple((a.grad_fn or a) if need else None for a, need in zip(args, needs))
+        ctx._freed = False
+        if ctx._to_save:
+            by_id = {id(a.data): a for a in args if isinstance(a, Tensor)}
+            saved = []
+            for arr in ctx._to_save:
+                if arr is out:
+                    saved.append(_OUTPUT)
+                    ctx._out_data = out
+                elif id(arr) in by_id and by_id[id(arr)].data is arr:
+                    saved.append(by_id[id(arr)])
+                elif hasattr(arr, "shape"):
+                    saved.append(Tensor(arr))     # an array forward made: a constant
+                else:
+                    saved.append(arr)             # a Python number stays one
+            ctx._saved = tuple(saved)
+        else:
+            ctx._saved = ()
+        del ctx._to_save
+        return Tensor(out, requires_grad=True, grad_fn=ctx)
+
+    def _release(self):
+        """Drop what backward saved (PyTorch's retain_graph=False)."""
+        keep = {"needs_input_grad", "edges", "out_shape", "_freed"}
+        for name in [k for k in vars(self) if k not in keep]:
+            delattr(self, name)
+        self._saved = ()
+        self._freed = True
+
+
+def _check_devices(cls, args):
+    types = {type(a.data) for a in args if isinstance(a, Tensor)}
+    if len(types) <= 1 and backend.NUMPY.xp.ndarray in types or not types:
+        return                                    # all on the CPU: the common case, checked fast
+    devices = {a.device for a in args if isinstance(a, Tensor)}
+    if len(devices) > 1:
+        raise RuntimeError(f"{cls.__name__.lower()}: expected all tensors on one device, "
+                           f"got {_describe(args)}")
+
+
+def _describe(args):
+    parts = []
+    for a in args:
+        if isinstance(a, Tensor):
+            parts.append(f"Tensor(shape={a.shape}, dtype={backend.dtype_name(a.dtype)}, device={a.device})")
+        elif hasattr(a, "shape") and hasattr(a, "dtype"):
+            parts.append(f"array(shape={tuple(a.shape)}, dtype={backend.dtype_name(a.dtype)})")
+        else:
+            parts.append(repr(a) if len(repr(a)) < 60 else type(a).__name__)
+    return ", ".join(parts)
+
+
+# ---- the backward walk ------------------------------------------------------
+
+def _topological_order(roots):
+    """Nodes reachable from `roots`, each after all nodes that feed it.
+
+    Iterative depth-first search with an explicit stack. A recursive walk
+    would be shorter, but backpropagation through time makes graphs as deep
+    as the sequence is long, and a recursive walk dies at ~1000 levels.
+    """
+    order, seen = [], set()
+    for root in roots:
+        if root is None or isinstance(root, Tensor) or id(root) in seen:
+            continue
+        seen.add(id(root))
+        stack = [(root, iter(root.edges))]
+        while stack:
+            node, parents = stack[-1]
+            for p in parents:
+                if p is not None and not isinstance(p, Tensor) and id(p) not in seen:
+                    seen.add(id(p))
+                    stack.append((p, iter(p.edges)))
+                    break
+            else:                        # every parent done: node is finished
+                stack.pop()
+                order.append(node)
+    return order                         # inputs first; reversed, outputs first
+
+
+def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
+    """Propagate `grads` (one Tensor per root) back through the graph.
+
+    Returns {id(x): (x, gradient)} for the leaves reached, and for `targets`
+    (ids of nodes or leaves whose total gradient the caller wants; None means
+    just the leaves). Nodes that lead to no target are skipped.
+    """
+    pending = {}                               # id(node or leaf) -> [node or leaf, summed gradient]
+    for root, g in zip(roots, grads):
+        _accumulate(pending, root, g)
+    order = _topological_order(roots)
+
+    needed = None
+    if targets is not None:
+        needed = set(targets)
+        for node in order:                     # inputs first, so a node sees its parents' verdicts
+            if any(id(e) in needed for e in node.edges if e is not None):
+                needed.add(id(node))
+
+    captured = {}
+    for node in reversed(order):               # outputs first: all consumers ran before
+        entry = pending.pop(id(node), None)
+        if entry is None or (needed is not None and id(node) not in needed):
+            continue
+        g = entry[1]
+        if targets is not None and id(node) in targets:
+            captured[id(node)] = (node, g)
+        if node._freed:
+            raise RuntimeError(
+                f"{type(node).__name__}: trying to backward through the graph a second time; its saved "
+                "tensors were freed after the first backward. Pass retain_graph=True to the first call.")
+        if create_graph and node.once_differentiable:
+            raise RuntimeError(
+                f"{type(node).__name__}: its backward is written by hand on raw arrays and gives "
+                "first-order gradients only; create_graph=True needs the op's autograd path")
+        with (enable_grad() if create_graph else no_grad()):
+            input_grads = type(node).backward(node, g)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        if not retain_graph:
+            node._release()
+        for edge, gi in zip(node.edges, input_grads):
+            if edge is not None and gi is not None:
+                _accumulate(pending, edge, gi)
+
+    captured.update(pending)                   # what is left has reached leaves
+    return captured
+
+
+def _accumulate(pending, where, g):
+    entry = pending.get(id(where))
+    if entry is None:
+        pending[id(where)] = [where, g]
+    else:
+        # out of place: add's backward hands one tensor to both inputs, and an
+        # in-place += would then double the sibling's gradient too
+        entry[1] = entry[1] + g
+
+
+def _seed_grad(t, grad, op):
+    if grad is None:
+        if t.size != 1:
+            raise RuntimeError(f"{op}: a gradient can be created implicitly only for a scalar output; "
+                               f"this output has shape {t.shape}. Pass grad= of that shape.")
+        return Tensor(backend.of(t.data).full(t.shape, 1, t.dtype))
+    if not isinstance(grad, Tensor):
+        grad = Tensor(backend.of(t.data).asarray(grad, t.dtype))
+    if grad.shape != t.shape:
+        raise ValueError(f"{op}: grad has shape {grad.shape} but the output has shape {t.shape}")
+    return grad
+
+
+def backward(t, grad=None, retain_graph=False, create_graph=False):
+    """Accumulate d(t)/d(leaf) · grad into `.grad` of every leaf that requires grad."""
+    if not t.requires_grad:
+        raise RuntimeError("backward: this tensor does not require grad and has no grad_fn "
+                           "(did an input have requires_grad=True? was it made under no_grad?)")
+    g = _seed_grad(t, grad, "backward")
+    result = _run_backward([t.grad_fn or t], [g], retain_graph or create_graph, create_graph)
+    for leaf, gi in result.values():
+        if not isinstance(leaf, Tensor):
+            continue
+        if not create_graph:
+            gi = gi.detach()
+        leaf.grad = gi if leaf.grad is None else leaf.grad + gi
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """The gradients of `outputs` with respect to `inputs`, returned, not accumulated.
+
+    PyTorch's torch.autograd.grad. With create_graph=True the returned
+    gradients are themselves part of a graph, so they can be differentiated
+    again: Hessian-vector products, gradient penalties, Newton steps.
+    """
+    single = isinstance(inputs, Tensor)
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs]
+    if retain_graph is None:
+        retain_graph = create_graph
+    for i, x in enumerate(inputs):
+        if not x.requires_grad:
+            raise RuntimeError(f"grad: input {i} does not require grad")
+    roots, seeds = [], []
+    for o, go in zip(outputs, grad_outputs):
+        if not o.requires_grad:
+            raise RuntimeError("grad: an output does not require grad and has no grad_fn")
+        roots.append(o.grad_fn or o)
+        seeds.append(_seed_grad(o, go, "grad"))
+    where = [x.grad_fn or x for x in inputs]
+    result = _run_backward(roots, seeds, retain_graph, create_graph, targets={id(w) for w in where})
+    grads = []
+    for i, w in enumerate(where):
+        gi = result.get(id(w), (None, None))[1]
+        if gi is None and not allow_unused:
+            raise RuntimeError(f"grad: input {i} was not used to compute the outputs "
+                               "(pass allow_unused=True to get None for it)")
+        if gi is not None and not create_graph:
+            gi = gi.detach()
+        grads.append(gi)
+    return grads[0] if single else tuple(grads)
+
+
+# imported last: Tensor's methods call back into this module
+from minigrad.tensor import Tensor  # noqa: E402

@@ -1,0 +1,242 @@
+"""The backend seam: the one module that names NumPy and CuPy.
+
+Every other file in minigrad works on "an array" and asks this module for the
+namespace `xp` that owns it. The ops use only functions that NumPy 2, CuPy and
+the Python array API standard share (xp.exp, xp.matmul, xp.permute_dims, ...),
+so one op serves every backend. What the standard lacks, or what differs
+between libraries, lives here and only here:
+
+    device names      "cpu" -> NumPy,  "cuda" / "cuda:N" -> CuPy,
+                      "array_api_strict" -> the portability stand-in (below)
+    moving data       to_host(a) -> numpy.ndarray, Backend.asarray(data, dtype)
+    scatter-add       x[idx] += v with repeated indices accumulating
+                      (the gradient of indexing); NumPy's np.add.at,
+                      CuPy's cupyx.scatter_add
+    random numbers    one generator for all devices (see manual_seed)
+
+The stand-in. No GPU exists where the test suite runs, so portability is
+proven with array-api-strict on its non-CPU device 'device1'. Arrays there
+refuse NumPy functions and implicit conversion to NumPy, just as CuPy's arrays
+do, and refuse to mix with arrays of another device. If an op works there, it
+works on any library that implements the standard.
+"""
+
+import numpy as np
+
+FLOAT_DTYPES = ("float32", "float64")
+_DTYPE_NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "float32", "float64")
+
+
+class Backend:
+    """One array library on one device: its namespace and the few extras."""
+
+    def __init__(self, name, xp, device=None):
+        self.name = name          # the device string minigrad shows: "cpu", "cuda:0", ...
+        self.xp = xp              # the array namespace the ops call
+        self.device = device      # the library's own device object (None for NumPy)
+
+    def dtype(self, name):
+        """The library's dtype object for a name such as "float32"."""
+        if not isinstance(name, str):
+            name = dtype_name(name)
+        if name not in _DTYPE_NAMES:
+            raise TypeError(f"unsupported dtype {name!r}; expected one of {_DTYPE_NAMES}")
+        return getattr(self.xp, name)
+
+    def asarray(self, data, dtype=None):
+        """Put host data (lists, scalars, NumPy arrays) on this backend."""
+        if dtype is not None:
+            dtype = self.dtype(dtype)
+        if self.device is None:
+            return np.asarray(data, dtype=dtype)
+        return self.xp.asarray(np.asarray(data), dtype=dtype, device=self.device)
+
+    def full(self, shape, value, dtype):
+        if self.device is None:
+            return np.full(shape, value, dtype=self.dtype(dtype))
+        return self.xp.full(shape, value, dtype=self.dtype(dtype), device=self.device)
+
+    def zeros(self, shape, dtype):
+        return self.full(shape, 0, dtype)
+
+    def scatter_add(self, target, index, values):
+        """target[index] += values in place, repeated indices accumulating."""
+        np.add.at(target, index, values)
+
+    def to_host(self, a):
+        return np.asarray(a)
+
+
+class _CuPy(Backend):
+    def asarray(self, data, dtype=None):
+        with self.device:
+            return self.xp.asarray(data, dtype=None if dtype is None else self.dtype(dtype))
+
+    def full(self, shape, value, dtype):
+        with self.device:
+            return self.xp.full(shape, value, dtype=self.dtype(dtype))
+
+    def scatter_add(self, target, index, values):
+        import cupyx
+        cupyx.scatter_add(target, index, values)
+
+    def to_host(self, a):
+        return a.get()
+
+
+class _Strict(Backend):
+    # array-api-strict keeps a NumPy array inside each of its arrays. The
+    # standard has no scatter-add, so here (and only here) we reach inside,
+    # as the CuPy backend reaches for cupyx.scatter_add.
+    def scatter_add(self, target, index, values):
+        index = _strict_unwrap(index)
+        np.add.at(target._array, index, values._array)
+
+    def to_host(self, a):
+        return np.asarray(a._array).copy()
+
+
+def _strict_unwrap(index):
+    if isinstance(index, tuple):
+        return tuple(_strict_unwrap(i) for i in index)
+    return getattr(index, "_array", index)
+
+
+NUMPY = Backend("cpu", np)
+_by_name = {"cpu": NUMPY}
+_by_type = {np.ndarray: NUMPY}
+
+
+def get(device):
+    """The backend for a device string ("cpu", "cuda", "cuda:1", "array_api_strict")."""
+    if device is None:
+        return NUMPY
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {device!r}")
+    if device == "cuda":
+        device = "cuda:0"
+    if device in _by_name:
+        return _by_name[device]
+    if device.startswith("cuda:") and device[5:].isdigit():
+        return _register(_make_cupy(int(device[5:])))
+    if device == "array_api_strict":
+        return _register(_make_strict())
+    raise ValueError(f"unknown device {device!r}; expected 'cpu', 'cuda', 'cuda:N' or 'array_api_strict'")
+
+
+def _register(backend):
+    _by_name[backend.name] = backend
+    return backend
+
+
+def _make_cupy(index):
+    try:
+        import cupy
+    except ImportError:
+        raise RuntimeError(
+            f"device 'cuda:{index}' needs CuPy, which is not installed; "
+            "install it with `pip install minigrad[gpu]` (CuPy for CUDA 12)") from None
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as e:
+        raise RuntimeError(f"device 'cuda:{index}': CuPy is installed but no CUDA device is usable ({e})") from None
+    if index >= count:
+        raise RuntimeError(f"device 'cuda:{index}' does not exist; this machine has {count} CUDA device(s)")
+    _by_type[cupy.ndarray] = None   # resolved per array by its .device, see of()
+    return _CuPy(f"cuda:{index}", cupy, cupy.cuda.Device(index))
+
+
+def _make_strict():
+    try:
+        import array_api_strict
+    except ImportError:
+        raise RuntimeError("device 'array_api_strict' needs `pip install array-api-strict`") from None
+    _by_type[type(array_api_strict.asarray(0))] = None
+    return _Strict("array_api_strict", array_api_strict, array_api_strict.Device("device1"))
+
+
+def of(a):
+    """The backend that owns array `a`."""
+    backend = _by_type.get(type(a), False)
+    if backend:
+        return backend
+    if backend is None:        # CuPy or the stand-in: one backend per device
+        if type(a).__module__.startswith("cupy"):
+            return get(f"cuda:{a.device.id}")
+        if a.device == _by_name["array_api_strict"].device:
+            return _by_name["array_api_strict"]
+        raise ValueError(f"array on unsupported device {a.device!r}; minigrad's stand-in uses Device('device1')")
+    raise TypeError(f"expected an array of a minigrad backend, got {type(a).__name__}")
+
+
+def dtype_name(dtype):
+    """'float32' for np.float32, np.dtype('float32'), array_api_strict.float32, ..."""
+    if isinstance(dtype, str):
+        return dtype
+    name = getattr(dtype, "name", None) or str(dtype)
+    if isinstance(name, str) and "." in name:     # 'array_api_strict.float32'
+        name = name.rsplit(".", 1)[1]
+    try:
+        return np.dtype(name).name
+    except TypeError:
+        return str(name)
+
+
+def infer_dtype(data, default_float):
+    """The dtype tensor(data) takes: NumPy arrays keep theirs; Python floats
+    take the default float dtype, Python ints int64, bools bool."""
+    a = np.asarray(data)
+    kind = a.dtype.kind
+    keeps_own = isinstance(data, (np.ndarray, np.generic))
+    if kind == "f":
+        return a.dtype.name if keeps_own else default_float
+    if kind == "b":
+        return "bool"
+    if kind in "iu":
+        return a.dtype.name if keeps_own else "int64"
+    raise TypeError(f"tensor(): cannot make a tensor from data of dtype {a.dtype}")
+
+
+def arange(start, stop, step, dtype, backend):
+    return backend.asarray(np.arange(start, stop, step), dtype)
+
+
+def ensure_array(a):
+    """NumPy reductions return scalars (np.float32), not 0-d arrays; make them arrays."""
+    return np.asarray(a) if isinstance(a, np.generic) else a
+
+
+def is_host_scalar(x):
+    return isinstance(x, np.generic)
+
+
+def is_host_array(x):
+    return isinstance(x, np.ndarray)
+
+
+def is_float(dtype):
+    return dtype_name(dtype) in FLOAT_DTYPES
+
+
+# ---- random numbers ---------------------------------------------------------
+# One NumPy generator on the host feeds every device: the same seed gives the
+# same numbers on the CPU and on a GPU, at the price of a copy to the device.
+
+_generator = np.random.default_rng(0)
+
+
+def manual_seed(seed):
+    global _generator
+    _generator = np.random.default_rng(seed)
+
+
+def generator():
+    return _generator
+
+
+def random_normal(shape, dtype, backend):
+    return backend.asarray(_generator.standard_normal(shape).astype(dtype_name(dtype)), dtype)
+
+
+def random_uniform(shape, low, high, dtype, backend):
+    return backend.asarray(_generator.uniform(low, high, shape).astype(dtype_name(dtype)), dtype)

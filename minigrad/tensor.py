@@ -1,0 +1,285 @@
+"""Tensor: an array plus what reverse-mode autodiff needs to know about it.
+
+A Tensor wraps one backend array (`.data`: NumPy on "cpu", CuPy on "cuda").
+If it requires grad and was made by an op, `.grad_fn` is that op's node in the
+graph (a Function instance, see autograd.py); leaves have grad_fn None.
+Calling `.backward()` on a scalar walks the graph from it and leaves
+d(scalar)/d(leaf) in every leaf's `.grad`, added to what was there.
+
+Every method here is a thin call into ops.py or autograd.py, where the math is.
+"""
+
+import numbers
+
+import minigrad.backend as backend
+
+DEFAULT_DTYPE = "float32"
+
+
+class Tensor:
+    __slots__ = ("data", "grad", "grad_fn", "_requires_grad", "__weakref__")
+    __array_ufunc__ = None     # `ndarray * tensor` calls Tensor.__rmul__, not NumPy
+
+    def __init__(self, data, requires_grad=False, grad_fn=None):
+        self.data = data                 # the backend array
+        self.grad = None                 # a Tensor like self, filled by backward()
+        self.grad_fn = grad_fn           # the node that made this tensor, None for leaves
+        self._requires_grad = False
+        if requires_grad:
+            self.requires_grad = True
+
+    # ---- what it is ---------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if value and not backend.is_float(self.data.dtype):
+            raise TypeError(f"only floating-point tensors can require gradients; "
+                            f"this one has dtype {backend.dtype_name(self.data.dtype)}")
+        if not value and self.grad_fn is not None:
+            raise RuntimeError("requires_grad can only be switched off on a leaf; use .detach()")
+        self._requires_grad = bool(value)
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def shape(self):
+        return tuple(self.data.shape)
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        n = 1
+        for s in self.data.shape:
+            n *= s
+        return n
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def device(self):
+        return backend.of(self.data).name
+
+    @property
+    def xp(self):
+        """The array namespace of this tensor's backend (numpy, cupy, ...)."""
+        return backend.of(self.data).xp
+
+    def numpy(self):
+        """A NumPy copy on the host, detached from the graph."""
+        return backend.of(self.data).to_host(self.data).copy()
+
+    def item(self):
+        if self.size != 1:
+            raise ValueError(f"item(): only one-element tensors can be converted; shape is {self.shape}")
+        return self.numpy().reshape(()).item()
+
+    def tolist(self):
+        return self.numpy().tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        return bool(self.item())
+
+    def __repr__(self):
+        extra = ""
+        if self.grad_fn is not None:
+            extra = f", grad_fn={type(self.grad_fn).__name__}"
+        elif self.requires_grad:
+            extra = ", requires_grad=True"
+        if self.device != "cpu":
+            extra = f", device='{self.device}'" + extra
+        body = repr(self.numpy()).replace("array(", "tensor(", 1)
+        if body.endswith(")"):
+            body = body[:-1]
+        return f"{body}{extra})"
+
+    # ---- leaving and moving the graph ---------------------------------------
+    def detach(self):
+        """The same data as a new leaf that does not require grad."""
+        return Tensor(self.data)
+
+    def to(self, device):
+        """A copy on `device`; differentiable (the gradient moves back)."""
+        return ops.to_device(self, device)
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def astype(self, dtype):
+        return ops.astype(self, dtype)
+
+    def float(self):
+        return ops.astype(self, "float32")
+
+    def double(self):
+        return ops.astype(self, "float64")
+
+    def zero_(self):
+        """Set the data to zeros in place (outside the graph)."""
+        self.data = backend.of(self.data).zeros(self.shape, self.dtype)
+        return self
+
+    def backward(self, grad=None, retain_graph=False, create_graph=False):
+        """Accumulate d(self)/d(leaf) into every leaf's .grad. See autograd.backward."""
+        autograd.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+
+    # ---- operators: each a call into ops.py ---------------------------------
+    def __add__(self, other): return ops.add(self, other)
+    def __radd__(self, other): return ops.add(other, self)
+    def __sub__(self, other): return ops.sub(self, other)
+    def __rsub__(self, other): return ops.sub(other, self)
+    def __mul__(self, other): return ops.mul(self, other)
+    def __rmul__(self, other): return ops.mul(other, self)
+    def __truediv__(self, other): return ops.div(self, other)
+    def __rtruediv__(self, other): return ops.div(other, self)
+    def __pow__(self, other): return ops.pow(self, other)
+    def __rpow__(self, other): return ops.pow(other, self)
+    def __matmul__(self, other): return ops.matmul(self, other)
+    def __rmatmul__(self, other): return ops.matmul(other, self)
+    def __neg__(self): return ops.neg(self)
+    def __pos__(self): return self
+    def __abs__(self): return ops.abs(self)
+    def __getitem__(self, index): return ops.getitem(self, index)
+
+    # comparisons give masks: bool tensors outside the graph
+    def __lt__(self, other): return ops.compare("lt", self, other)
+    def __le__(self, other): return ops.compare("le", self, other)
+    def __gt__(self, other): return ops.compare("gt", self, other)
+    def __ge__(self, other): return ops.compare("ge", self, other)
+    def __eq__(self, other): return ops.compare("eq", self, other)
+    def __ne__(self, other): return ops.compare("ne", self, other)
+    __hash__ = object.__hash__
+
+    # ---- methods: the same ops, called as x.f() -----------------------------
+    def exp(self): return ops.exp(self)
+    def log(self): return ops.log(self)
+    def sqrt(self): return ops.sqrt(self)
+    def tanh(self): return ops.tanh(self)
+    def sigmoid(self): return ops.sigmoid(self)
+    def relu(self): return ops.relu(self)
+    def abs(self): return ops.abs(self)
+    def clip(self, min=None, max=None): return ops.clip(self, min, max)
+    def sum(self, axis=None, keepdims=False): return ops.sum(self, axis, keepdims)
+    def mean(self, axis=None, keepdims=False): return ops.mean(self, axis, keepdims)
+    def max(self, axis=None, keepdims=False): return ops.max(self, axis, keepdims)
+    def min(self, axis=None, keepdims=False): return ops.min(self, axis, keepdims)
+    def var(self, axis=None, keepdims=False, correction=1): return ops.var(self, axis, keepdims, correction)
+    def reshape(self, *shape): return ops.reshape(self, _shape_arg(shape))
+    def view(self, *shape): return ops.reshape(self, _shape_arg(shape))
+    def flatten(self): return ops.reshape(self, (-1,))
+    def permute(self, *axes): return ops.permute(self, _shape_arg(axes))
+    def transpose(self, axis0=-2, axis1=-1): return ops.transpose(self, axis0, axis1)
+    def expand(self, *shape): return ops.broadcast_to(self, _shape_arg(shape))
+    def broadcast_to(self, shape): return ops.broadcast_to(self, shape)
+    def squeeze(self, axis=None): return ops.squeeze(self, axis)
+    def unsqueeze(self, axis): return ops.unsqueeze(self, axis)
+    def split(self, size_or_sizes, axis=0): return ops.split(self, size_or_sizes, axis)
+    def chunk(self, chunks, axis=0): return ops.chunk(self, chunks, axis)
+    def cumsum(self, axis): return ops.cumsum(self, axis)
+    def flip(self, axis): return ops.flip(self, axis)
+    def softmax(self, axis=-1): return ops.softmax(self, axis)
+    def log_softmax(self, axis=-1): return ops.log_softmax(self, axis)
+    def logsumexp(self, axis=None, keepdims=False): return ops.logsumexp(self, axis, keepdims)
+
+    @property
+    def T(self):
+        return ops.permute(self, tuple(reversed(range(self.ndim))))
+
+
+def _shape_arg(args):
+    """Accept both x.reshape(2, 3) and x.reshape((2, 3))."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(args)
+
+
+# ---- making tensors ---------------------------------------------------------
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """A new leaf tensor from a list, scalar, NumPy array or Tensor (copied).
+
+    Python floats become float32 (the default dtype), ints int64, bools bool;
+    a NumPy array keeps its dtype unless `dtype` is given.
+    """
+    b = backend.get(device)
+    if isinstance(data, Tensor):
+        data = data.numpy()
+    if dtype is None:
+        dtype = backend.infer_dtype(data, DEFAULT_DTYPE)
+    return Tensor(b.asarray(data, dtype), requires_grad=requires_grad)
+
+
+def _shape(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    if not all(isinstance(s, numbers.Integral) and s >= 0 for s in shape):
+        raise ValueError(f"shape must be non-negative integers, got {shape}")
+    return tuple(int(s) for s in shape)
+
+
+def zeros(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
+    b = backend.get(device)
+    return Tensor(b.zeros(_shape(shape), dtype), requires_grad=requires_grad)
+
+
+def ones(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
+    return full(_shape(shape), 1.0, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(shape, fill_value, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
+    shape = _shape((shape,))
+    return Tensor(backend.get(device).full(shape, fill_value, dtype), requires_grad=requires_grad)
+
+
+def zeros_like(t, requires_grad=False):
+    return Tensor(backend.of(t.data).zeros(t.shape, t.dtype), requires_grad=requires_grad)
+
+
+def ones_like(t, requires_grad=False):
+    return Tensor(backend.of(t.data).full(t.shape, 1, t.dtype), requires_grad=requires_grad)
+
+
+def randn(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
+    """Standard normal samples from the generator manual_seed seeds."""
+    b = backend.get(device)
+    return Tensor(backend.random_normal(_shape(shape), dtype, b), requires_grad=requires_grad)
+
+
+def rand(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
+    """Uniform samples in [0, 1) from the generator manual_seed seeds."""
+    b = backend.get(device)
+    return Tensor(backend.random_uniform(_shape(shape), 0.0, 1.0, dtype, b), requires_grad=requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=None, device=None):
+    """Evenly spaced values in [start, stop): int64 for integer arguments, else float32."""
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        is_int = all(isinstance(v, numbers.Integral) for v in (start, stop, step))
+        dtype = "int64" if is_int else DEFAULT_DTYPE
+    return Tensor(backend.arange(start, stop, step, dtype, backend.get(device)))
+
+
+# imported last: ops and autograd build on Tensor, and Tensor's methods call them
+from minigrad import autograd, ops  # noqa: E402
