@@ -1,0 +1,123 @@
+"""python -m benchmarks [CASE ...] [--quick] [--threads N] [--json PATH] [--compare OLD.json] [--list]
+
+Runs every case (or those named: a full name, a group prefix such as `lstm`
+or `scan/B1-D4-N4-L4096`, or a shell pattern such as '*/torch'), prints one
+table, and optionally saves it as JSON or compares it with an earlier JSON.
+Exit status 2, with a message, for settings it cannot honour: an unknown case
+name, a case whose optional dependency is missing, an unreadable JSON file.
+"""
+
+import argparse
+import fnmatch
+import os
+import sys
+
+from benchmarks import engine_cases, recurrent_cases, report
+from benchmarks.harness import QUICK, Settings, machine, measure, missing
+
+INSTALL_HINTS = {
+    "torch": "PyTorch is not installed (pip install torch); it is only a reference here",
+    "threadpoolctl": "threadpoolctl is not installed; install the bench extra: pip install -e '.[bench]'",
+}
+
+
+def all_cases():
+    return engine_cases.cases() + recurrent_cases.cases()
+
+
+def matches(name, selector):
+    return name == selector or name.startswith(selector.rstrip("/") + "/") or fnmatch.fnmatchcase(name, selector)
+
+
+def select(cases, selectors):
+    """The cases to run and the notes about skipped ones; raises ValueError on bad settings."""
+    if not selectors:
+        chosen = cases
+    else:
+        unknown = [s for s in selectors if not any(matches(c.name, s) for c in cases)]
+        if unknown:
+            raise ValueError(f"unknown case name(s): {', '.join(unknown)}; "
+                             "run `python -m benchmarks --list` to see the cases")
+        for s in selectors:                       # a selector that can run nothing is an error
+            hits = [c for c in cases if matches(c.name, s)]
+            absent = sorted({dep for c in hits for dep in missing(c.requires)})
+            if all(missing(c.requires) for c in hits):
+                raise ValueError(f"{s!r} needs {', '.join(absent)}: "
+                                 + "; ".join(INSTALL_HINTS.get(d, f"{d} is not installed") for d in absent))
+        chosen = [c for c in cases if any(matches(c.name, s) for s in selectors)]
+    runnable = [c for c in chosen if not missing(c.requires)]
+    notes = [f"skipped {c.name}: {INSTALL_HINTS.get(d, d + ' is not installed')}"
+             for c in chosen if c not in runnable for d in missing(c.requires)]
+    return runnable, notes
+
+
+def parse(argv):
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[1])
+    p.add_argument("cases", nargs="*", help="case names, group prefixes or shell patterns (default: all)")
+    p.add_argument("--quick", action="store_true", help="few repeats: for a quick look and for the tests")
+    p.add_argument("--threads", type=int, default=None,
+                   help="BLAS and PyTorch thread count (default: the BLAS's own, as threadpoolctl reports)")
+    p.add_argument("--json", metavar="PATH", help="also write the results to this JSON file")
+    p.add_argument("--compare", metavar="OLD.json", help="print each case's ratio against an earlier --json run")
+    p.add_argument("--list", action="store_true", help="list the case names and exit")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parse(argv)
+    try:
+        return run(args, argv)
+    except ValueError as e:
+        print(f"benchmarks: error: {e}", file=sys.stderr)
+        return 2
+
+
+def run(args, argv):
+    cases = all_cases()
+    if args.list:
+        for c in cases:
+            absent = missing(c.requires)
+            print(c.name + (f"   (needs {', '.join(absent)})" if absent else ""))
+        return 0
+    if missing(["threadpoolctl"]):
+        raise ValueError(INSTALL_HINTS["threadpoolctl"])
+    if args.threads is not None and args.threads < 1:
+        raise ValueError(f"--threads must be at least 1, got {args.threads}")
+    if args.json and not os.path.isdir(os.path.dirname(os.path.abspath(args.json))):
+        raise ValueError(f"--json {args.json}: its directory does not exist")
+    old = report.load(args.compare) if args.compare else None
+    chosen, notes = select(cases, args.cases)
+
+    import threadpoolctl
+    threads = args.threads or max([lib["num_threads"] for lib in threadpoolctl.threadpool_info()
+                                   if lib.get("user_api") == "blas"] + [1])
+    if not missing(["torch"]):
+        import torch
+        torch.set_num_threads(threads)
+    settings = QUICK if args.quick else Settings()
+
+    with threadpoolctl.threadpool_limits(limits=threads, user_api="blas"):
+        meta = machine(threads, args.quick, argv)
+        print(report.header(meta), flush=True)
+        for note in notes:
+            print(note, flush=True)
+        results = []
+        for case in chosen:
+            print(f"  running {case.name} ...", end="", file=sys.stderr, flush=True)
+            results.append(measure(case, settings))
+            print(" done", file=sys.stderr, flush=True)
+
+    print()
+    print(report.table(results))
+    if old is not None:
+        print()
+        print(report.compare(results, old))
+    if args.json:
+        report.save(args.json, meta, results)
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""How a case is timed and measured, and what the machine was.
+
+A case is a name and a `setup()` that builds its inputs and returns a function
+`step()`. The step runs the work once and returns the seconds its own timed
+region took, so every case shows in its code exactly what is inside the clock
+(a backward-only case builds the graph before it starts the clock).
+
+Timing: `setup()`, then warm-up calls (caches, BLAS buffers, lazy imports),
+then repeated calls until both a minimum count and a time budget are reached
+(or a maximum count); the case's time is the median of the repeats, all in
+this one process. The garbage collector stays on, as it is in training, but a
+full collection runs before every repeat so one repeat's garbage does not bill
+the next.
+
+Memory: one call of `step()` after a warm-up, under tracemalloc, which traces
+every allocation NumPy makes (NumPy reports its data buffers to it) and every
+Python object. The number is the peak of memory allocated during the step
+and not yet freed, above what existed before the step: activations saved for
+backward, gradients, temporaries. It does not see PyTorch's allocator, so
+PyTorch has no memory cases.
+"""
+
+import dataclasses
+import datetime
+import gc
+import importlib
+import os
+import platform
+import statistics
+import tracemalloc
+
+
+@dataclasses.dataclass
+class Case:
+    name: str                        # "group/size/variant", e.g. "lstm/B32-T100-I64-H128/manual"
+    setup: object                    # () -> step; step() -> seconds of its timed region
+    kind: str = "time"               # "time": median seconds; "memory": peak bytes of one step
+    requires: tuple = ()             # optional packages the case needs, e.g. ("torch",)
+    per: tuple = None                # (count, unit): also report time per unit, e.g. (300, "op")
+    ratios: tuple = ()               # (label, other case name): table shows this / other
+    note: str = ""                   # shown beside the result
+
+
+@dataclasses.dataclass
+class Settings:
+    warmup: int = 2                  # untimed calls first
+    min_repeats: int = 5
+    max_repeats: int = 50
+    budget: float = 2.0              # seconds of timed calls to aim for, per case
+
+
+QUICK = Settings(warmup=1, min_repeats=2, max_repeats=3, budget=0.2)
+
+
+def missing(requires):
+    """The packages of `requires` that cannot be imported here."""
+    absent = []
+    for name in requires:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            absent.append(name)
+    return absent
+
+
+def measure(case, settings):
+    """Run one case; returns the dict stored in the results (and in --json)."""
+    step = case.setup()
+    for _ in range(settings.warmup):
+        step()
+    if case.kind == "memory":
+        return {"name": case.name, "kind": "memory", "peak_bytes": _peak_bytes(step), "how": "tracemalloc",
+                "note": case.note}
+
+    times = []
+    while len(times) < settings.max_repeats:
+        if len(times) >= settings.min_repeats and sum(times) >= settings.budget:
+            break
+        gc.collect()
+        times.append(step())
+    result = {"name": case.name, "kind": "time", "median_s": statistics.median(times),
+              "min_s": min(times), "max_s": max(times), "repeats": len(times),
+              "ratios": [list(pair) for pair in case.ratios], "note": case.note}
+    if case.per:
+        result["per"] = {"count": case.per[0], "unit": case.per[1]}
+    return result
+
+
+def _peak_bytes(step):
+    gc.collect()
+    tracemalloc.start()
+    try:
+        step()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+# ---- the machine ------------------------------------------------------------
+
+def machine(threads, quick, argv):
+    """Everything a reader needs to judge the numbers: cores, BLAS, versions, load."""
+    import numpy
+    import threadpoolctl
+
+    import minigrad
+
+    blas = [{"library": lib.get("internal_api"), "version": lib.get("version"),
+             "kernel": lib.get("architecture"), "threads": lib.get("num_threads"),
+             "file": os.path.basename(lib.get("filepath", ""))}
+            for lib in threadpoolctl.threadpool_info() if lib.get("user_api") == "blas"]
+    info = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+        "threads": threads,
+        "blas": blas,
+        "env": {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
+                                           "OMP_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ},
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "minigrad": minigrad.__version__,
+        "torch": None,
+        "quick": quick,
+        "command": " ".join(["python -m benchmarks", *argv]),
+    }
+    if not missing(["torch"]):
+        import torch
+        info["torch"] = torch.__version__
+        info["torch_threads"] = torch.get_num_threads()
+    return info
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()

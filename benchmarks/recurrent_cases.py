@@ -1,0 +1,122 @@
+"""One training step of RNN, LSTM and GRU: minigrad's two paths, PyTorch, and the floor.
+
+A training step is: forward over the whole sequence (time-major input
+(T, B, I), no initial state), a mean-squared loss on every output against a
+fixed target, backward to every parameter. No optimizer update (it is the
+same few array ops for every library). The input is data and requires no
+gradient, as in a first layer.
+
+    manual     models.{RNN,LSTM,GRU}(bptt="manual"): one op per layer, BPTT by hand
+    autograd   models.{RNN,LSTM,GRU}(bptt="autograd"): the time loop in minigrad ops
+    torch      torch.nn.{RNN,LSTM,GRU} on the CPU, at the same thread count
+    floor      the matrix products the step cannot avoid, alone, in NumPy with
+               preallocated outputs — what any implementation on this BLAS pays:
+
+      forward    X Wᵢₕᵀ          (T·B, I) @ (I, G)    the input projection, all steps at once
+                 hₜ₋₁ Wₕₕᵀ       (B, H) @ (H, G)      T times, one per step (h must be known first)
+      backward   dAₜ Wₕₕ         (B, G) @ (G, H)      T times: the gradient into hₜ₋₁
+                 dAᵀ H₋₁         (G, T·B) @ (T·B, H)  ∂Wₕₕ, one product over all steps
+                 dAᵀ X           (G, T·B) @ (T·B, I)  ∂Wᵢₕ, one product over all steps
+
+   with G = H, 4H, 3H gate rows for RNN, LSTM, GRU, and dA the gradient of the
+   pre-activations. No dX: the input requires no gradient.
+"""
+
+from functools import partial
+from time import perf_counter
+
+import numpy as np
+
+import minigrad as mg
+from benchmarks.harness import Case
+
+SIZES = [(32, 100, 64, 128), (64, 128, 256, 256)]      # (B, T, I, H)
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}                  # G = gates · H
+MODEL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+MEMORY_SIZE = (32, 1000, 64, 128)                        # the length-1,000 LSTM step
+
+
+def size_name(B, T, I, H):
+    return f"B{B}-T{T}-I{I}-H{H}"
+
+
+def minigrad_step(kind, bptt, B, T, I, H):
+    import models
+    mg.manual_seed(0)
+    layer = getattr(models, MODEL_NAMES[kind])(I, H, bptt=bptt)
+    x = mg.randn(T, B, I)                                # (T, B, I)
+    target = mg.randn(T, B, H)                           # (T, B, H)
+
+    def step():
+        start = perf_counter()
+        layer.zero_grad()
+        out, _ = layer(x)                                # (T, B, H)
+        loss = ((out - target) ** 2).mean()
+        loss.backward()
+        return perf_counter() - start
+    return step
+
+
+def torch_step(kind, B, T, I, H):
+    import torch
+    torch.manual_seed(0)
+    layer = getattr(torch.nn, MODEL_NAMES[kind])(I, H)
+    x = torch.randn(T, B, I)
+    target = torch.randn(T, B, H)
+
+    def step():
+        start = perf_counter()
+        layer.zero_grad(set_to_none=True)
+        out, _ = layer(x)
+        loss = ((out - target) ** 2).mean()
+        loss.backward()
+        return perf_counter() - start
+    return step
+
+
+def floor_step(kind, B, T, I, H):
+    G = GATES[kind] * H
+    rng = np.random.default_rng(0)
+
+    def rand(*shape):
+        return rng.standard_normal(shape, dtype=np.float32)
+    X, W_ih, W_hh = rand(T * B, I), rand(G, I), rand(G, H)
+    H_prev, dA = rand(T, B, H), rand(T, B, G)             # stand-ins for the states and gate gradients
+    Ax, Ah, dh = np.empty((T * B, G), np.float32), np.empty((B, G), np.float32), np.empty((B, H), np.float32)
+    dW_ih, dW_hh = np.empty((G, I), np.float32), np.empty((G, H), np.float32)
+
+    def step():
+        start = perf_counter()
+        np.matmul(X, W_ih.T, out=Ax)                     # (T·B, G)
+        for t in range(T):
+            np.matmul(H_prev[t], W_hh.T, out=Ah)         # (B, G)
+        for t in reversed(range(T)):
+            np.matmul(dA[t], W_hh, out=dh)               # (B, H)
+        dA_all = dA.reshape(T * B, G)
+        np.matmul(dA_all.T, H_prev.reshape(T * B, H), out=dW_hh)   # (G, H)
+        np.matmul(dA_all.T, X, out=dW_ih)                          # (G, I)
+        return perf_counter() - start
+    return step
+
+
+def cases():
+    out = []
+    for kind in ("rnn", "lstm", "gru"):
+        for size in SIZES:
+            base = f"{kind}/{size_name(*size)}"
+            floor, torch = f"{base}/floor", f"{base}/torch"
+            out += [
+                Case(f"{base}/manual", partial(minigrad_step, kind, "manual", *size),
+                     ratios=(("torch", torch), ("floor", floor))),
+                Case(f"{base}/autograd", partial(minigrad_step, kind, "autograd", *size),
+                     ratios=(("torch", torch), ("floor", floor))),
+                Case(torch, partial(torch_step, kind, *size), requires=("torch",), ratios=(("floor", floor),)),
+                Case(floor, partial(floor_step, kind, *size)),
+            ]
+    B, T, I, H = MEMORY_SIZE
+    activations = T * B * (6 * H) * 4                     # gates (4H), c and h (2H) per step, float32
+    note = f"its gates, c and h at every step, float32: {activations / 2 ** 20:.1f} MiB"
+    for bptt in ("manual", "autograd"):
+        out.append(Case(f"memory/lstm/{size_name(*MEMORY_SIZE)}/{bptt}",
+                        partial(minigrad_step, "lstm", bptt, *MEMORY_SIZE), kind="memory", note=note))
+    return out
