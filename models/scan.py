@@ -1,0 +1,324 @@
+"""The selective scan of Mamba's S6 layer, three ways.
+
+Gu & Dao, "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"
+(2023), Algorithm 2 and Section 3.3. Reference code: state-spaces/mamba,
+`selective_scan_ref` in mamba_ssm/ops/selective_scan_interface.py.
+
+Glossary (the paper's letters; the paper's D for channels is `d_inner` here,
+to keep D for the skip connection):
+    B   batch               L   length (time)
+    Dn  d_inner, channels   N   d_state, state size per channel
+
+    u, Δ, z   (B, L, Dn)   input, step size (Δ > 0), gate
+    A         (Dn, N)      continuous-time decay rates (negative)
+    B, C      (B, L, N)    input and output projections, one per time step
+    D         (Dn,)        skip connection
+
+The recurrence, with one state h of shape (B, Dn, N) per sequence and h_{-1} = 0:
+
+    Ā_t = exp(Δ_t A)                    zero-order hold for A          (B, Dn, N)
+    B̄_t u_t = Δ_t B_t u_t               Euler step for B               (B, Dn, N)
+    h_t = Ā_t ⊙ h_{t-1} + B̄_t u_t
+    y_t = Σ_n C_t[n] h_t[..., n] + D ⊙ u_t                             (B, Dn)
+    out = y ⊙ silu(z)                   (when a gate z is given)
+
+The mix of zero-order hold for A and Euler for B is the paper's code, kept
+on purpose (maintainers in state-spaces/mamba issue #114): for small Δ the
+two agree to first order, and Euler is cheaper.
+
+Why this escapes the RNN's sequential bottleneck. An RNN's h_t = tanh(W h_{t-1}
++ ...) can only be computed after h_{t-1}. Here the step is *linear* in h:
+h_t = a_t h_{t-1} + b_t. Two such steps compose into one of the same form,
+
+    (a₁, b₁) ∘ (a₂, b₂) = (a₁ a₂,  a₂ b₁ + b₂),
+
+and composition is associative, so the L steps can be combined in any
+bracketing — as a tree of depth log₂ L, each level a vectorised operation
+over the whole sequence. That is the "parallel" method below. The selection
+(Δ, B, C depend on the input) makes the coefficients vary in time, which rules
+out the convolution trick of earlier SSMs, but not the scan.
+
+Three methods, all giving the same numbers:
+    "sequential"  a time loop of minigrad ops mirroring the equations;
+                  backpropagation through time by autograd. The reference.
+    "manual"      one op: the forward loop, and a hand-written backward loop
+                  running the adjoint recurrence; memory O(√L) states.
+    "parallel"    one op: a log-depth associative scan for the forward and
+                  for the backward (itself a reversed linear scan); memory
+                  O(L) states, few but large vectorised operations.
+
+The skip D ⊙ u and the gate silu(z) are ordinary minigrad ops applied to the
+scan's output, shared by the three methods; each method computes
+y_t = Σ_n C_t[n] h_t[..., n].
+"""
+
+import math
+
+from minigrad import backend, ops
+from minigrad.autograd import Function
+from minigrad.tensor import Tensor, zeros
+
+METHODS = ("sequential", "manual", "parallel")
+
+
+def selective_scan(u, delta, A, B, C, D=None, z=None, method="manual"):
+    """The S6 selective scan: h_t = exp(Δ_t A) ⊙ h_{t-1} + Δ_t B_t u_t,  y_t = h_t C_t + D ⊙ u_t.
+
+    Args:
+        u: (B, L, Dn) input.
+        delta: (B, L, Dn) step sizes Δ, positive (softplus of a projection in Mamba).
+        A: (Dn, N) decay rates, negative (A = -exp(A_log)).
+        B: (B, L, N) input projection.
+        C: (B, L, N) output projection.
+        D: (Dn,) skip connection, or None for none.
+        z: (B, L, Dn) gate, or None; the output is then y ⊙ silu(z).
+        method: "sequential", "manual" or "parallel" (see the module docstring).
+    Returns:
+        (B, L, Dn), the dtype and device of u.
+    """
+    _check(u, delta, A, B, C, D, z, method)
+    if method == "sequential":
+        y = _scan_sequential(u, delta, A, B, C)
+    elif method == "manual":
+        y = ManualScan.apply(u, delta, A, B, C)
+    else:
+        y = ParallelScan.apply(u, delta, A, B, C)
+    if D is not None:
+        y = y + u * D                     # (B, L, Dn) + (B, L, Dn) ⊙ (Dn,)
+    if z is not None:
+        y = y * ops.silu(z)
+    return y
+
+
+# ---- "sequential": the equations as a loop of minigrad ops -------------------
+
+def _scan_sequential(u, delta, A, B, C):
+    batch, length, d_inner = u.shape
+    d_state = A.shape[1]
+    h = zeros(batch, d_inner, d_state, dtype=backend.dtype_name(u.dtype), device=u.device)   # h_{-1} = 0
+    ys = []
+    for t in range(length):
+        delta_t = delta[:, t, :, None]                           # (B, Dn, 1)
+        A_bar = ops.exp(delta_t * A)                             # (B, Dn, N)
+        Bu = delta_t * u[:, t, :, None] * B[:, t, None, :]       # (B, Dn, N)
+        h = A_bar * h + Bu                                       # (B, Dn, N)
+        y_t = h @ C[:, t, :, None]                               # (B, Dn, 1)
+        ys.append(ops.reshape(y_t, (batch, d_inner)))            # (B, Dn)
+    return ops.stack(ys, axis=1)                                 # (B, L, Dn)
+
+
+# ---- "manual": forward loop, hand-written adjoint loop, checkpoints ----------
+
+def _step(xp, h, u_t, delta_t, A, B_t):
+    """One step of the recurrence on raw arrays; returns (Ā_t, h_t)."""
+    A_bar = xp.exp(delta_t[:, :, None] * A)                      # (B, Dn, N)
+    Bu = (delta_t * u_t)[:, :, None] * B_t[:, None, :]           # (B, Dn, N)
+    return A_bar, A_bar * h + Bu
+
+
+def checkpoint_interval(length):
+    """Steps between saved states: ⌈√L⌉ balances checkpoints against a segment."""
+    return max(1, math.isqrt(length - 1) + 1) if length > 1 else 1
+
+
+class ManualScan(Function):
+    """y_t = Σ_n C_t[n] h_t[..., n] by an explicit loop, differentiated by hand.
+
+    Memory. Storing every state h_t for the backward pass would cost one
+    (B, L, Dn, N) tensor — N times the input, 134 MB in float32 at B = 8,
+    L = 4096, Dn = 64, N = 16. Mamba's CUDA kernel does not store them: it
+    recomputes the states in fast on-chip memory during the backward pass.
+    We do the same in spirit with checkpoints: the forward pass keeps only
+    the state entering every K-th step (K = ⌈√L⌉), and the backward pass
+    recomputes one segment of K states at a time from its checkpoint. Memory
+    for states: L/K checkpoints + K states of one segment ≈ 2√L states
+    instead of L (128 instead of 4096 at L = 4096). The price: the forward
+    recurrence runs twice, about a third more work for the whole
+    forward + backward. Ā_t = exp(Δ_t A) is formed inside the loop, one step at
+    a time, never as a (B, L, Dn, N) tensor.
+    """
+
+    once_differentiable = True
+
+    @staticmethod
+    def forward(ctx, u, delta, A, B, C):
+        xp = backend.of(u).xp
+        batch, length, d_inner = u.shape
+        every = checkpoint_interval(length)
+        h = backend.of(u).zeros((batch, d_inner, A.shape[1]), u.dtype)    # h_{-1} = 0
+        checkpoints, ys = [], []
+        for t in range(length):
+            if t % every == 0:
+                checkpoints.append(h)                                       # the state entering step t
+            _, h = _step(xp, h, u[:, t, :], delta[:, t, :], A, B[:, t, :])
+            ys.append(xp.matmul(h, C[:, t, :, None])[:, :, 0])             # (B, Dn)
+        ctx.save_for_backward(u, delta, A, B, C)
+        ctx.checkpoints, ctx.every = checkpoints, every
+        return xp.stack(ys, axis=1)                                         # (B, L, Dn)
+
+    # The adjoint recurrence, run backwards. With g_y = ∂L/∂y (B, L, Dn):
+    #
+    #   y_t = Σ_n C_t[n] h_t[n]      →  direct gradient into h_t:  g_t = g_y,t ⊗ C_t        (B, Dn, N)
+    #                                    ∂C_t[n] = Σ_d g_y,t[d] h_t[d, n]
+    #   h_t feeds h_{t+1} = Ā_{t+1} ⊙ h_t + ...,  so the total gradient of h_t is
+    #       Ḡ_t = g_t + Ā_{t+1} ⊙ Ḡ_{t+1},        Ḡ_L = 0
+    #   h_t = Ā_t ⊙ h_{t-1} + Δ_t B_t u_t   →  ∂Ā_t = Ḡ_t ⊙ h_{t-1},   ∂(Δ_t B_t u_t) = Ḡ_t
+    #   Ā_t = exp(Δ_t A)                    →  with s_t = ∂Ā_t ⊙ Ā_t:
+    #       ∂Δ_t[d] += Σ_n s_t[d, n] A[d, n],      ∂A[d, n] += Σ_b s_t[d, n] Δ_t[d]
+    #   Δ_t B_t u_t, with r_t[d] = Σ_n Ḡ_t[d, n] B_t[n]:
+    #       ∂u_t = r_t Δ_t,   ∂Δ_t += r_t u_t,   ∂B_t[n] = Σ_d Ḡ_t[d, n] Δ_t[d] u_t[d]
+    #
+    # `carry` holds Ā_{t+1} ⊙ Ḡ_{t+1}, the part of Ḡ_t that comes from the future.
+    @staticmethod
+    def backward(ctx, grad):
+        u, delta, A, B, C = (t.data for t in ctx.saved_tensors)
+        b = backend.of(u)
+        xp = b.xp
+        g_y = grad.data                                                     # (B, L, Dn)
+        batch, length, d_inner = u.shape
+        d_state = A.shape[1]
+        du, ddelta = b.zeros(u.shape, u.dtype), b.zeros(u.shape, u.dtype)   # (B, L, Dn)
+        dB, dC = b.zeros(B.shape, u.dtype), b.zeros(B.shape, u.dtype)       # (B, L, N)
+        dA = b.zeros(A.shape, u.dtype)                                      # (Dn, N)
+        carry = b.zeros((batch, d_inner, d_state), u.dtype)                 # Ā_L ⊙ Ḡ_L = 0
+        for segment in reversed(range(len(ctx.checkpoints))):
+            start = segment * ctx.every
+            stop = min(start + ctx.every, length)
+            # recompute this segment's states from its checkpoint: states[i] = h_{start+i-1}
+            states, decays = [ctx.checkpoints[segment]], []
+            for t in range(start, stop):
+                A_bar, h = _step(xp, states[-1], u[:, t, :], delta[:, t, :], A, B[:, t, :])
+                decays.append(A_bar)
+                states.append(h)
+            for t in reversed(range(start, stop)):
+                A_bar, h_prev, h = decays[t - start], states[t - start], states[t - start + 1]
+                u_t, delta_t, g_y_t = u[:, t, :], delta[:, t, :], g_y[:, t, :]      # (B, Dn)
+                G = g_y_t[:, :, None] * C[:, t, None, :] + carry                      # Ḡ_t (B, Dn, N)
+                dC[:, t, :] = xp.matmul(g_y_t[:, None, :], h)[:, 0, :]                 # (B, N)
+                r = xp.matmul(G, B[:, t, :, None])[:, :, 0]                            # (B, Dn)
+                dB[:, t, :] = xp.matmul((delta_t * u_t)[:, None, :], G)[:, 0, :]       # (B, N)
+                s = G * h_prev * A_bar                                                 # (B, Dn, N)
+                du[:, t, :] = r * delta_t
+                ddelta[:, t, :] = r * u_t + xp.sum(s * A, axis=-1)
+                dA = dA + xp.sum(s * delta_t[:, :, None], axis=0)
+                carry = A_bar * G
+        return Tensor(du), Tensor(ddelta), Tensor(dA), Tensor(dB), Tensor(dC)
+
+
+# ---- "parallel": a log-depth associative scan --------------------------------
+
+def linear_scan(a, b):
+    """h_t = a_t ⊙ h_{t-1} + b_t along axis 1, with h_{-1} = 0, in log₂ L levels.
+
+    Odd-even reduction (the recursive form of Blelloch's work-efficient scan):
+    compose neighbours (2i, 2i+1) into one step with (a₁, b₁) ∘ (a₂, b₂) =
+    (a₁a₂, a₂b₁ + b₂); scan the half-length sequence of pairs, which gives
+    h at the odd positions; then one more step from each of those gives h at
+    the even positions. Work O(L), depth O(log L), every level one vectorised
+    operation over the whole sequence.
+
+    Only products and sums of the a_t, never a division: formulas that divide
+    by a cumulative product Π a_k break once the product underflows to 0
+    (after a few thousand steps of a_t = 0.95 in float32), and this one stays
+    exact there, including when a_t itself is 0.
+
+    Args:
+        a, b: (B, L, ...) arrays of one shape.
+    Returns:
+        h: (B, L, ...).
+    """
+    length = a.shape[1]
+    if length == 1:
+        return b                                                   # h_0 = a_0 ⊙ 0 + b_0
+    half = length // 2                                             # number of (even, odd) pairs
+    a_even, a_odd = a[:, 0::2, ...], a[:, 1::2, ...]               # (B, ⌈L/2⌉, ...), (B, ⌊L/2⌋, ...)
+    b_even, b_odd = b[:, 0::2, ...], b[:, 1::2, ...]
+    a_pair = a_even[:, :half, ...] * a_odd                         # step 2i then step 2i+1
+    b_pair = a_odd * b_even[:, :half, ...] + b_odd
+    h_odd = linear_scan(a_pair, b_pair)                            # h_1, h_3, h_5, ...
+    h = backend.of(b).zeros(tuple(b.shape), b.dtype)               # (B, L, ...)
+    h[:, 1::2, ...] = h_odd
+    h[:, 0, ...] = b[:, 0, ...]
+    # h_{2i} = a_{2i} ⊙ h_{2i-1} + b_{2i} for i ≥ 1
+    h[:, 2::2, ...] = a_even[:, 1:, ...] * h_odd[:, :a_even.shape[1] - 1, ...] + b_even[:, 1:, ...]
+    return h
+
+
+class ParallelScan(Function):
+    """y_t = Σ_n C_t[n] h_t[..., n] with every h_t from one associative scan.
+
+    Forward: Ā = exp(ΔA) and B̄u = Δ B u for all t at once, (B, L, Dn, N), then
+    linear_scan. Backward: the adjoint Ḡ_t = g_t + Ā_{t+1} ⊙ Ḡ_{t+1} is the same
+    kind of recurrence run from the end, so it is linear_scan again on the
+    reversed sequence; the rest of ManualScan.backward's equations then hold
+    for all t at once. Memory: a few (B, L, Dn, N) tensors — what a GPU trades
+    for doing all L steps in parallel.
+    """
+
+    once_differentiable = True
+
+    @staticmethod
+    def forward(ctx, u, delta, A, B, C):
+        xp = backend.of(u).xp
+        A_bar = xp.exp(delta[:, :, :, None] * A)                            # (B, L, Dn, N)
+        Bu = (delta * u)[:, :, :, None] * B[:, :, None, :]                  # (B, L, Dn, N)
+        h = linear_scan(A_bar, Bu)                                          # (B, L, Dn, N)
+        ctx.save_for_backward(u, delta, A, B, C, h)
+        return xp.matmul(h, C[:, :, :, None])[:, :, :, 0]                   # (B, L, Dn)
+
+    @staticmethod
+    def backward(ctx, grad):
+        u, delta, A, B, C, h = (t.data for t in ctx.saved_tensors)
+        b = backend.of(u)
+        xp = b.xp
+        g_y = grad.data                                                     # (B, L, Dn)
+        A_bar = xp.exp(delta[:, :, :, None] * A)                            # (B, L, Dn, N)
+        g = g_y[:, :, :, None] * C[:, :, None, :]                           # (B, L, Dn, N)
+        # Ḡ_t = g_t + Ā_{t+1} ⊙ Ḡ_{t+1}: reversed, step t has coefficient Ā_{t+1}
+        # (the last step's coefficient meets Ḡ_L = 0, so any value will do)
+        last = b.full((h.shape[0], 1) + tuple(h.shape[2:]), 1, h.dtype)      # (B, 1, Dn, N)
+        A_next = xp.concat([A_bar[:, 1:, ...], last], axis=1)              # Ā_{t+1}
+        G = xp.flip(linear_scan(xp.flip(A_next, axis=1), xp.flip(g, axis=1)), axis=1)
+        h_prev = xp.concat([b.zeros(last.shape, h.dtype), h[:, :-1, ...]], axis=1)   # h_{t-1}, h_{-1} = 0
+        s = G * h_prev * A_bar                                              # ∂Ā ⊙ Ā (B, L, Dn, N)
+        r = xp.matmul(G, B[:, :, :, None])[:, :, :, 0]                      # (B, L, Dn)
+        du = r * delta
+        ddelta = r * u + xp.sum(s * A, axis=-1)
+        dA = xp.sum(s * delta[:, :, :, None], axis=(0, 1))                  # (Dn, N)
+        dB = xp.matmul((delta * u)[:, :, None, :], G)[:, :, 0, :]           # (B, L, N)
+        dC = xp.matmul(g_y[:, :, None, :], h)[:, :, 0, :]                   # (B, L, N)
+        return Tensor(du), Tensor(ddelta), Tensor(dA), Tensor(dB), Tensor(dC)
+
+
+# ---- checking the arguments --------------------------------------------------
+
+def _check(u, delta, A, B, C, D, z, method):
+    named = {"u": u, "delta": delta, "A": A, "B": B, "C": C, "D": D, "z": z}
+    for name, x in named.items():
+        if x is not None and not isinstance(x, Tensor):
+            raise TypeError(f"selective_scan: {name} must be a Tensor, got {type(x).__name__}")
+    if method not in METHODS:
+        raise ValueError(f"selective_scan: unknown method {method!r}; expected one of {METHODS}")
+    if u.ndim != 3:
+        raise ValueError(f"selective_scan: u must have 3 dims (batch, length, d_inner), got shape {u.shape}")
+    batch, length, d_inner = u.shape
+    if length == 0:
+        raise ValueError(f"selective_scan: u has length 0 (shape {u.shape}); the scan needs at least one step")
+    if A.ndim != 2 or A.shape[0] != d_inner:
+        raise ValueError(f"selective_scan: A must have shape (d_inner, d_state) = ({d_inner}, N), "
+                         f"got {A.shape}")
+    d_state = A.shape[1]
+    expected = {"delta": u.shape, "B": (batch, length, d_state), "C": (batch, length, d_state),
+                "D": (d_inner,), "z": u.shape}
+    what = {"delta": "u's shape (batch, length, d_inner)", "B": "(batch, length, d_state)",
+            "C": "(batch, length, d_state)", "D": "(d_inner,)", "z": "u's shape (batch, length, d_inner)"}
+    for name, shape in expected.items():
+        x = named[name]
+        if x is not None and x.shape != shape:
+            raise ValueError(f"selective_scan: {name} must have {what[name]} = {shape}, got {x.shape}")
+    dtypes = {name: backend.dtype_name(x.dtype) for name, x in named.items() if x is not None}
+    if dtypes["u"] not in backend.FLOAT_DTYPES or len(set(dtypes.values())) > 1:
+        raise TypeError(f"selective_scan: all inputs must share one floating dtype, got {dtypes}")
+    devices = {name: x.device for name, x in named.items() if x is not None}
+    if len(set(devices.values())) > 1:
+        raise RuntimeError(f"selective_scan: all inputs must be on one device, got {devices}")
