@@ -35,3 +35,6 @@ int64 = "int64"
 manual_seed = backend.manual_seed
 
 __version__ = "0.1.0"
+
+# nn builds on the engine above, so it is imported last
+from minigrad import nn  # noqa: E402
