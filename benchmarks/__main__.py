@@ -5,6 +5,7 @@ or `scan/B1-D4-N4-L4096`, or a shell pattern such as '*/torch'), prints one
 table, and optionally saves it as JSON or compares it with an earlier JSON.
 Exit status 2, with a message, for settings it cannot honour: an unknown case
 name, a case whose optional dependency is missing, an unreadable JSON file.
+Exit status 1 if a case raised: the table shows its error, the others run.
 """
 
 import argparse
@@ -12,7 +13,7 @@ import fnmatch
 import os
 import sys
 
-from benchmarks import engine_cases, recurrent_cases, report
+from benchmarks import engine_cases, recurrent_cases, report, scan_cases
 from benchmarks.harness import QUICK, Settings, machine, measure, missing
 
 INSTALL_HINTS = {
@@ -22,7 +23,7 @@ INSTALL_HINTS = {
 
 
 def all_cases():
-    return engine_cases.cases() + recurrent_cases.cases()
+    return engine_cases.cases() + recurrent_cases.cases() + scan_cases.cases()
 
 
 def matches(name, selector):
@@ -105,8 +106,11 @@ def run(args, argv):
         results = []
         for case in chosen:
             print(f"  running {case.name} ...", end="", file=sys.stderr, flush=True)
-            results.append(measure(case, settings))
-            print(" done", file=sys.stderr, flush=True)
+            try:
+                results.append(measure(case, settings))
+            except Exception as e:       # one broken case must not hide the others' numbers
+                results.append({"name": case.name, "kind": "error", "error": f"{type(e).__name__}: {e}"})
+            print(" " + results[-1].get("error", "done"), file=sys.stderr, flush=True)
 
     print()
     print(report.table(results))
@@ -116,6 +120,10 @@ def run(args, argv):
     if args.json:
         report.save(args.json, meta, results)
         print(f"\nwrote {args.json}")
+    failed = [r["name"] for r in results if r["kind"] == "error"]
+    if failed:
+        print(f"benchmarks: {len(failed)} case(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -31,6 +31,9 @@ def table(results):
     lines = [f"{'case':<{width}}  {'median':>10}  {'n':>3}  {'per unit':>12}  ratios",
              "-" * (width + 46)]
     for r in results:
+        if r["kind"] == "error":
+            lines.append(f"{r['name']:<{width}}  {'FAILED':>10}  {'':>3}  {'':>12}  {r['error']}")
+            continue
         if r["kind"] == "memory":
             lines.append(f"{r['name']:<{width}}  {_bytes(r['peak_bytes']):>10}  {'':>3}  {'':>12}  "
                          f"peak of one step ({r['how']})" + _note(r))
@@ -40,8 +43,8 @@ def table(results):
             per = f"{_seconds(r['median_s'] / r['per']['count'])}/{r['per']['unit']}"
         ratios = []
         for label, other in r.get("ratios", []):
-            if other in by_name:
-                ratios.append(f"{r['median_s'] / by_name[other]['median_s']:.2f}x {label}")
+            if by_name.get(other, {}).get("kind") == "time":
+                ratios.append(f"{r['median_s'] / by_name[other]['median_s']:.3g}x {label}")
         lines.append(f"{r['name']:<{width}}  {_seconds(r['median_s']):>10}  {r['repeats']:>3}  {per:>12}  "
                      + "  ".join(ratios) + _note(r))
     return "\n".join(lines)
@@ -55,6 +58,9 @@ def compare(results, old):
              f"{'case':<{width}}  {'old':>10}  {'new':>10}  new/old"]
     for r in results:
         o = old_by_name.get(r["name"])
+        if r["kind"] == "error":
+            lines.append(f"{r['name']:<{width}}  {'':>10}  {'FAILED':>10}")
+            continue
         if o is None or o["kind"] != r["kind"]:
             lines.append(f"{r['name']:<{width}}  {'-':>10}  {_value(r):>10}  (not in the old run)")
             continue

@@ -157,6 +157,21 @@ def test_measure_takes_the_median_of_the_step_times():
     assert result["repeats"] == 3
 
 
+def test_a_failing_case_is_reported_and_the_others_still_run(monkeypatch, capsys):
+    def broken():
+        raise RuntimeError("lstm: expected input of shape (T, B, 64), got (T, B, 65)")
+
+    def fine():
+        return lambda: 0.5
+    import benchmarks.__main__ as cli
+    monkeypatch.setattr(cli, "all_cases", lambda: [Case("t/broken", broken), Case("t/fine", fine)])
+    code, out, err = run_main(capsys, "--quick")
+    assert code == 1
+    assert "FAILED" in out and "RuntimeError: lstm: expected input of shape (T, B, 64)" in out
+    assert "t/fine" in out and "500.00 ms" in out
+    assert "1 case(s) failed: t/broken" in err
+
+
 def test_command_line_entry_point():
     done = subprocess.run([sys.executable, "-m", "benchmarks", "--list"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0
