@@ -11,10 +11,11 @@ it remembers, for each input, where that input's gradient must go (the node
 that made it, or the leaf Tensor itself), and the tensors forward saved with
 `ctx.save_for_backward`.
 
-Backward. `backward(root)` orders the nodes behind `root` so that each runs
-only after every node that consumes its output, then calls each node's
-backward once with the sum of the gradients that reached it, and passes the
-results on to its inputs. Leaves add what reaches them to `.grad`.
+Backward. `backward(root)` runs the nodes behind `root` so that each runs
+only after every node that consumes its output (youngest first, see
+_run_backward), calls each node's backward once with the sum of the
+gradients that reached it, and passes the results on to its inputs. Leaves
+add what reaches them to `.grad`.
 
 Because each op's backward is written with Tensor ops, the same code serves
 first and higher-order gradients: with create_graph=False it runs under
@@ -23,10 +24,14 @@ itself recorded, and its results can be differentiated again.
 """
 
 import contextlib
+import heapq
+import itertools
 
 from minigrad import backend
 
 _grad_enabled = True
+_NDARRAY = backend.NUMPY.xp.ndarray      # the common case, recognised by type alone
+_sequence = itertools.count()            # numbers nodes in the order they are created
 
 
 @contextlib.contextmanager
@@ -92,65 +97,75 @@ class Function:
     @property
     def saved_tensors(self):
         if self._freed:
-            raise RuntimeError(
-                f"{type(self).__name__}: trying to backward through the graph a second time; its saved "
-                "tensors were freed after the first backward. Pass retain_graph=True to the first call.")
+            raise RuntimeError(_FREED_MESSAGE.format(type(self).__name__))
         return tuple(Tensor(self._out_data, requires_grad=True, grad_fn=self) if t is _OUTPUT else t
                      for t in self._saved)
 
     # ---- building the graph -------------------------------------------------
     @classmethod
     def apply(cls, *args):
+        # This runs once per op, forward and backward, so it is kept lean: one
+        # pass over the arguments, and no graph bookkeeping under no_grad.
+        raw, needs, all_numpy = [], [], True
+        for a in args:
+            if isinstance(a, Tensor):
+                needs.append(a._requires_grad)
+                a = a.data
+                all_numpy = all_numpy and type(a) is _NDARRAY
+            else:
+                needs.append(False)
+            raw.append(a)
+        if not all_numpy:
+            _check_devices(cls, args)
         ctx = cls()
         ctx._to_save = ()
-        raw = [a.data if isinstance(a, Tensor) else a for a in args]
-        _check_devices(cls, args)
         try:
             out = backend.ensure_array(cls.forward(ctx, *raw))
         except (ValueError, TypeError, IndexError, RuntimeError) as e:
             raise type(e)(f"{cls.__name__.lower()}: {e} (inputs: {_describe(args)})") from None
 
-        needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-        if not (_grad_enabled and any(needs)):
+        if not (_grad_enabled and any(needs) and backend.is_float(out.dtype)):   # integers carry no gradient
             return Tensor(out)
 
-        ctx.needs_input_grad = needs
-        ctx.out_shape = tuple(out.shape)
+        ctx.needs_input_grad = tuple(needs)
+        ctx.out_shape = out.shape
         # where each input's gradient goes: its node, the leaf itself, or nowhere
-        ctx.edges = tuple((a.grad_fn or a) if need else None for a, need in zip(args, needs))
+        ctx.edges = tuple([(a.grad_fn or a) if need else None for a, need in zip(args, needs)])
         ctx._freed = False
-        if ctx._to_save:
-            by_id = {id(a.data): a for a in args if isinstance(a, Tensor)}
-            saved = []
-            for arr in ctx._to_save:
-                if arr is out:
-                    saved.append(_OUTPUT)
-                    ctx._out_data = out
-                elif id(arr) in by_id and by_id[id(arr)].data is arr:
-                    saved.append(by_id[id(arr)])
-                elif hasattr(arr, "shape"):
-                    saved.append(Tensor(arr))     # an array forward made: a constant
-                else:
-                    saved.append(arr)             # a Python number stays one
-            ctx._saved = tuple(saved)
-        else:
-            ctx._saved = ()
+        ctx._seq = next(_sequence)
+        ctx._saved = tuple([_saved_form(arr, args, out, ctx) for arr in ctx._to_save])
         del ctx._to_save
-        return Tensor(out, requires_grad=True, grad_fn=ctx)
+        y = Tensor(out, grad_fn=ctx)
+        y._requires_grad = True             # a float output of an op that needs grad (checked above)
+        return y
 
     def _release(self):
-        """Drop what backward saved (PyTorch's retain_graph=False)."""
-        keep = {"needs_input_grad", "edges", "out_shape", "_freed"}
-        for name in [k for k in vars(self) if k not in keep]:
-            delattr(self, name)
-        self._saved = ()
-        self._freed = True
+        """Drop everything forward stored (PyTorch's retain_graph=False); keep
+        only the edges, so that the graph can still be drawn and a second
+        backward can say clearly what happened."""
+        self.__dict__ = {"needs_input_grad": self.needs_input_grad, "edges": self.edges,
+                         "out_shape": self.out_shape, "_seq": self._seq, "_saved": (), "_freed": True}
+
+
+def _saved_form(arr, args, out, ctx):
+    """What save_for_backward keeps of one array: the output (as a marker, so
+    that no Tensor refers to its own node), an input Tensor, or a constant."""
+    if arr is out:
+        ctx._out_data = out
+        return _OUTPUT
+    for a in args:
+        if isinstance(a, Tensor) and a.data is arr:
+            return a
+    if hasattr(arr, "shape"):
+        return Tensor(arr)              # an array forward made: a constant
+    return arr                          # a Python number stays one
+
+
+_FREED_MESSAGE = ("{}: trying to backward through the graph a second time; its saved tensors were "
+                  "freed after the first backward. Pass retain_graph=True to the first call.")
 
 
 def _check_devices(cls, args):
-    types = {type(a.data) for a in args if isinstance(a, Tensor)}
-    if len(types) <= 1 and backend.NUMPY.xp.ndarray in types or not types:
-        return                                    # all on the CPU: the common case, checked fast
     devices = {a.device for a in args if isinstance(a, Tensor)}
     if len(devices) > 1:
         raise RuntimeError(f"{cls.__name__.lower()}: expected all tensors on one device, "
@@ -171,13 +186,92 @@ def _describe(args):
 
 # ---- the backward walk ------------------------------------------------------
 
-def _topological_order(roots):
-    """Nodes reachable from `roots`, each after all nodes that feed it.
+def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
+    """Propagate `grads` (one Tensor per root) back through the graph.
 
-    Iterative depth-first search with an explicit stack. A recursive walk
-    would be shorter, but backpropagation through time makes graphs as deep
-    as the sequence is long, and a recursive walk dies at ~1000 levels.
+    The order. A node may run only after every node that consumes its output
+    has handed it a gradient. Every node is numbered when it is created
+    (`_seq`), and an op's inputs exist before the op does, so each node is
+    younger than all of its consumers. Running the waiting nodes youngest
+    first — a heap keyed by that number, as PyTorch's engine does — is
+    therefore a topological order, found in the same pass that runs the nodes.
+
+    No recursion. Backpropagation through time makes graphs as deep as the
+    sequence is long (an RNN over 100,000 steps is a chain of a million
+    nodes); a recursive walk would exceed Python's stack at ~1000 levels.
+
+    Returns {id(x): (x, gradient)} for the leaves reached, and for `targets`
+    (ids of nodes or leaves whose total gradient the caller wants; None means
+    just the leaves). With targets, nodes that lead to none are not run.
     """
+    leads = None                               # with targets: the nodes whose backward leads to one
+    if targets is not None:
+        leads = set()
+        for node in _topological_order(roots):     # inputs first: a node sees its parents' verdicts
+            if any(e is not None and (id(e) in targets or id(e) in leads) for e in node.edges):
+                leads.add(id(node))
+
+    pending, waiting = {}, []                  # id -> [node or leaf, summed gradient]; heap of (-seq, node)
+    for root, g in zip(roots, grads):
+        _accumulate(pending, waiting, root, g)
+
+    captured = {}
+    with enable_grad() if create_graph else no_grad():
+        while waiting:
+            _, node = heapq.heappop(waiting)   # the youngest node: all its consumers have run
+            _, g = pending.pop(id(node))
+            if targets is not None:
+                if id(node) in targets:
+                    captured[id(node)] = (node, g)
+                if id(node) not in leads:
+                    continue
+            if node._freed:
+                raise RuntimeError(_FREED_MESSAGE.format(type(node).__name__))
+            if create_graph and node.once_differentiable:
+                raise RuntimeError(
+                    f"{type(node).__name__}: its backward is written by hand on raw arrays and gives "
+                    "first-order gradients only; create_graph=True needs the op's autograd path")
+            input_grads = type(node).backward(node, g)
+            if not isinstance(input_grads, tuple):
+                input_grads = (input_grads,)
+            if len(input_grads) != len(node.edges):
+                raise RuntimeError(f"{type(node).__name__}.backward returned {len(input_grads)} gradients "
+                                   f"for {len(node.edges)} forward arguments; return one per argument (None "
+                                   "for those that need none)")
+            if not retain_graph:
+                node._release()
+            for edge, gi in zip(node.edges, input_grads):
+                if edge is not None and gi is not None:
+                    _check_grad_shape(node, edge, gi)
+                    _accumulate(pending, waiting, edge, gi)
+
+    captured.update(pending)                   # what is left has reached leaves
+    return captured
+
+
+def _accumulate(pending, waiting, where, g):
+    entry = pending.get(id(where))
+    if entry is None:
+        pending[id(where)] = [where, g]
+        if not isinstance(where, Tensor):      # a node: it will run; a leaf just collects
+            heapq.heappush(waiting, (-where._seq, where))
+    else:
+        # out of place: add's backward hands one tensor to both inputs, and an
+        # in-place += would then double the sibling's gradient too
+        entry[1] = entry[1] + g
+
+
+def _check_grad_shape(node, edge, g):
+    expected = edge.shape if isinstance(edge, Tensor) else edge.out_shape
+    if g.shape != expected:
+        raise RuntimeError(f"{type(node).__name__}.backward returned a gradient of shape {g.shape} for an "
+                           f"input of shape {expected}; each gradient must have its input's shape")
+
+
+def _topological_order(roots):
+    """Nodes reachable from `roots`, each after all nodes that feed it (for
+    grad()'s pruning and for to_dot). Iterative depth-first search with an
+    explicit stack, for the same reason the walk above does not recurse."""
     order, seen = [], set()
     for root in roots:
         if root is None or isinstance(root, Tensor) or id(root) in seen:
@@ -194,66 +288,7 @@ def _topological_order(roots):
             else:                        # every parent done: node is finished
                 stack.pop()
                 order.append(node)
-    return order                         # inputs first; reversed, outputs first
-
-
-def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
-    """Propagate `grads` (one Tensor per root) back through the graph.
-
-    Returns {id(x): (x, gradient)} for the leaves reached, and for `targets`
-    (ids of nodes or leaves whose total gradient the caller wants; None means
-    just the leaves). Nodes that lead to no target are skipped.
-    """
-    pending = {}                               # id(node or leaf) -> [node or leaf, summed gradient]
-    for root, g in zip(roots, grads):
-        _accumulate(pending, root, g)
-    order = _topological_order(roots)
-
-    needed = None
-    if targets is not None:
-        needed = set(targets)
-        for node in order:                     # inputs first, so a node sees its parents' verdicts
-            if any(id(e) in needed for e in node.edges if e is not None):
-                needed.add(id(node))
-
-    captured = {}
-    for node in reversed(order):               # outputs first: all consumers ran before
-        entry = pending.pop(id(node), None)
-        if entry is None or (needed is not None and id(node) not in needed):
-            continue
-        g = entry[1]
-        if targets is not None and id(node) in targets:
-            captured[id(node)] = (node, g)
-        if node._freed:
-            raise RuntimeError(
-                f"{type(node).__name__}: trying to backward through the graph a second time; its saved "
-                "tensors were freed after the first backward. Pass retain_graph=True to the first call.")
-        if create_graph and node.once_differentiable:
-            raise RuntimeError(
-                f"{type(node).__name__}: its backward is written by hand on raw arrays and gives "
-                "first-order gradients only; create_graph=True needs the op's autograd path")
-        with (enable_grad() if create_graph else no_grad()):
-            input_grads = type(node).backward(node, g)
-        if not isinstance(input_grads, tuple):
-            input_grads = (input_grads,)
-        if not retain_graph:
-            node._release()
-        for edge, gi in zip(node.edges, input_grads):
-            if edge is not None and gi is not None:
-                _accumulate(pending, edge, gi)
-
-    captured.update(pending)                   # what is left has reached leaves
-    return captured
-
-
-def _accumulate(pending, where, g):
-    entry = pending.get(id(where))
-    if entry is None:
-        pending[id(where)] = [where, g]
-    else:
-        # out of place: add's backward hands one tensor to both inputs, and an
-        # in-place += would then double the sibling's gradient too
-        entry[1] = entry[1] + g
+    return order                         # inputs first
 
 
 def _seed_grad(t, grad, op):

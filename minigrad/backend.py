@@ -57,7 +57,9 @@ class Backend:
         return self.xp.full(shape, value, dtype=self.dtype(dtype), device=self.device)
 
     def zeros(self, shape, dtype):
-        return self.full(shape, 0, dtype)
+        if self.device is None:
+            return np.zeros(shape, dtype=self.dtype(dtype))
+        return self.xp.zeros(shape, dtype=self.dtype(dtype), device=self.device)
 
     def scatter_add(self, target, index, values):
         """target[index] += values in place, repeated indices accumulating."""
@@ -75,6 +77,10 @@ class _CuPy(Backend):
     def full(self, shape, value, dtype):
         with self.device:
             return self.xp.full(shape, value, dtype=self.dtype(dtype))
+
+    def zeros(self, shape, dtype):
+        with self.device:
+            return self.xp.zeros(shape, dtype=self.dtype(dtype))
 
     def scatter_add(self, target, index, values):
         import cupyx
@@ -173,13 +179,24 @@ def dtype_name(dtype):
     """'float32' for np.float32, np.dtype('float32'), array_api_strict.float32, ..."""
     if isinstance(dtype, str):
         return dtype
-    name = getattr(dtype, "name", None) or str(dtype)
-    if isinstance(name, str) and "." in name:     # 'array_api_strict.float32'
-        name = name.rsplit(".", 1)[1]
-    try:
-        return np.dtype(name).name
-    except TypeError:
-        return str(name)
+    # Asked on the hot path (every op's output), so cached. The key holds the
+    # type too: NumPy's and array-api-strict's float32 hash alike, and comparing
+    # them directly warns.
+    key = (type(dtype), dtype)
+    name = _dtype_names.get(key)
+    if name is None:
+        name = getattr(dtype, "name", None) or str(dtype)
+        if isinstance(name, str) and "." in name:     # 'array_api_strict.float32'
+            name = name.rsplit(".", 1)[1]
+        try:
+            name = np.dtype(name).name
+        except TypeError:
+            name = str(name)
+        _dtype_names[key] = name
+    return name
+
+
+_dtype_names = {}
 
 
 def infer_dtype(data, default_float):
@@ -212,6 +229,11 @@ def is_host_scalar(x):
 
 def is_host_array(x):
     return isinstance(x, np.ndarray)
+
+
+def is_device_array(x):
+    """An array of a backend other than NumPy (CuPy, array-api-strict)."""
+    return not isinstance(x, (np.ndarray, np.generic)) and hasattr(x, "__array_namespace__")
 
 
 def is_float(dtype):

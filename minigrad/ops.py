@@ -22,7 +22,7 @@ import numbers
 
 from minigrad import backend
 from minigrad.autograd import Function
-from minigrad.tensor import Tensor, tensor, zeros_like
+from minigrad.tensor import DEFAULT_DTYPE, Tensor, tensor, zeros_like
 
 
 def _xp(a):
@@ -45,17 +45,29 @@ def _operand(x):
     return tensor(x)
 
 
-def _normalize_axis(axis, ndim):
+def _normalize_axis(axis, ndim, op="reduction"):
+    """Axes as a sorted tuple of non-negative ints; None means all of them.
+    A 0-d tensor has no axes: None, 0 and -1 all mean "nothing to reduce"."""
     if axis is None:
         return tuple(range(ndim))
     if isinstance(axis, numbers.Integral):
         axis = (axis,)
     out = []
     for a in axis:
-        if not -ndim <= a < builtins.max(ndim, 1):
-            raise ValueError(f"axis {a} is out of range for a tensor of {ndim} dims")
-        out.append(a % ndim if ndim else 0)
-    return tuple(sorted(out))
+        if not -builtins.max(ndim, 1) <= a < builtins.max(ndim, 1):
+            raise ValueError(f"{op}: axis {a} is out of range for a tensor of {ndim} dims")
+        if ndim:
+            out.append(a % ndim)
+    return tuple(sorted(set(out)))
+
+
+def _one_axis(axis, ndim, op):
+    """One axis, as a non-negative int, for ops that work along a single axis."""
+    if ndim == 0:
+        raise ValueError(f"{op}: needs a tensor with at least 1 dim, got a 0-d tensor")
+    if not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{op}: axis must be one integer, got {axis!r}")
+    return _normalize_axis(axis, ndim, op)[0]
 
 
 # ---- undoing broadcasting ---------------------------------------------------
@@ -242,8 +254,6 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        if a.shape[-1] != b.shape[-2]:
-            raise ValueError(f"inner dimensions differ: {tuple(a.shape)} @ {tuple(b.shape)}")
         return _xp(a).matmul(a, b)
 
     @staticmethod
@@ -357,7 +367,8 @@ def _sigmoid(xp, x):
     # σ(x) = 1 / (1 + e^-x) overflows e^-x for x << 0; with e = e^-|x| ≤ 1
     # both branches stay finite: σ(x) = 1/(1+e) for x ≥ 0, e/(1+e) for x < 0
     e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    r = 1 / (1 + e)
+    return xp.where(x >= 0, r, e * r)
 
 
 # y = σ(x);   dx = g * y * (1 - y)
@@ -450,15 +461,15 @@ def abs(x):
     return Abs.apply(x)
 
 
-# y = max(a, b);   da = g * [a ≥ b],  db = g * [a < b]   (ties go to a)
+# y = max(a, b);   da = g * m,  db = g * (1 - m),  m = [a > b] + ½[a = b]
+# (at a tie the gradient is shared, as PyTorch does and central differences see)
 class Maximum(Function):
     @staticmethod
     def forward(ctx, a, b):
-        xp = _xp(a) if hasattr(a, "shape") else _xp(b)
+        xp = _xp(a)
         ctx.a_shape, ctx.b_shape = _shape(a), _shape(b)
         y = xp.maximum(a, b)
-        mask = a >= b
-        ctx.save_for_backward(xp.astype(mask, y.dtype))
+        ctx.save_for_backward((xp.astype(a > b, y.dtype) + xp.astype(a >= b, y.dtype)) / 2)
         return y
 
     @staticmethod
@@ -469,14 +480,14 @@ class Maximum(Function):
         return da, db
 
 
-# y = min(a, b);   da = g * [a ≤ b],  db = g * [a > b]   (ties go to a)
+# y = min(a, b);   da = g * m,  db = g * (1 - m),  m = [a < b] + ½[a = b]
 class Minimum(Function):
     @staticmethod
     def forward(ctx, a, b):
-        xp = _xp(a) if hasattr(a, "shape") else _xp(b)
+        xp = _xp(a)
         ctx.a_shape, ctx.b_shape = _shape(a), _shape(b)
         y = xp.minimum(a, b)
-        ctx.save_for_backward(xp.astype(a <= b, y.dtype))
+        ctx.save_for_backward((xp.astype(a < b, y.dtype) + xp.astype(a <= b, y.dtype)) / 2)
         return y
 
     @staticmethod
@@ -545,7 +556,7 @@ def _kept_shape(shape, axis):
 
 
 def sum(x, axis=None, keepdims=False):
-    return Sum.apply(x, _normalize_axis(axis, x.ndim), keepdims)
+    return Sum.apply(x, _normalize_axis(axis, x.ndim, "sum"), keepdims)
 
 
 # y = max of x over axes;   dx = g * [x == y] / (number of ties)
@@ -568,11 +579,11 @@ class Max(Function):
 
 
 def max(x, axis=None, keepdims=False):
-    return Max.apply(x, _normalize_axis(axis, x.ndim), keepdims, False)
+    return Max.apply(x, _normalize_axis(axis, x.ndim, "max"), keepdims, False)
 
 
 def min(x, axis=None, keepdims=False):
-    return Max.apply(x, _normalize_axis(axis, x.ndim), keepdims, True)
+    return Max.apply(x, _normalize_axis(axis, x.ndim, "min"), keepdims, True)
 
 
 # y = log Σ exp(x) = m + log Σ exp(x - m), m = max x  (stable);   dx = g * exp(x - y)
@@ -596,7 +607,7 @@ class LogSumExp(Function):
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    return LogSumExp.apply(x, _normalize_axis(axis, x.ndim), keepdims)
+    return LogSumExp.apply(x, _normalize_axis(axis, x.ndim, "logsumexp"), keepdims)
 
 
 # y = exp(x - logsumexp(x));   dx = y * (g - Σ g y)
@@ -617,7 +628,7 @@ class Softmax(Function):
 
 
 def softmax(x, axis=-1):
-    return Softmax.apply(x, _normalize_axis(axis, x.ndim)[0])
+    return Softmax.apply(x, _one_axis(axis, x.ndim, "softmax"))
 
 
 # ---- shape ------------------------------------------------------------------
@@ -719,7 +730,9 @@ def getitem(x, index):
         if backend.dtype_name(idx.dtype).startswith(("int", "uint")):
             flat = take(x, reshape(Tensor(idx), (-1,)).data, 0)
             return reshape(flat, tuple(idx.shape) + x.shape[1:])
-    index = _backend_index(index if isinstance(index, tuple) else (index,), x)
+    index = index if isinstance(index, tuple) else (index,)
+    if not _is_basic(index):
+        index = _backend_index(index, x)
     covered = builtins.sum(getattr(i, "ndim", 1) if _is_backend_array(i) and i.dtype == x.xp.bool else 1
                            for i in index if i is not None)
     if covered < x.ndim and not any(i is Ellipsis for i in index):
@@ -763,7 +776,7 @@ def take(x, indices, axis=0):
     idx = _backend_index(indices, x)
     if idx.ndim != 1:
         raise ValueError(f"take: indices must be 1-D, got shape {tuple(idx.shape)}")
-    return Take.apply(x, idx, _normalize_axis(axis, x.ndim)[0])
+    return Take.apply(x, idx, _one_axis(axis, x.ndim, "take"))
 
 
 def _backend_index(index, x):
@@ -802,7 +815,7 @@ def concatenate(tensors, axis=0):
     tensors = [_operand(t) for t in tensors]
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
-    axis = _normalize_axis(axis, tensors[0].ndim)[0]
+    axis = _one_axis(axis, tensors[0].ndim, "concatenate")
     return Concat.apply(axis, *tensors)
 
 
@@ -818,14 +831,18 @@ class Where(Function):
 
     @staticmethod
     def backward(ctx, g):
-        zero = zeros_like(g)
-        da = sum_to(where(ctx.cond, g, zero), ctx.a_shape) if ctx.needs_input_grad[1] else None
-        db = sum_to(where(ctx.cond, zero, g), ctx.b_shape) if ctx.needs_input_grad[2] else None
+        cond, zero = Tensor(ctx.cond), zeros_like(g)
+        da = sum_to(where(cond, g, zero), ctx.a_shape) if ctx.needs_input_grad[1] else None
+        db = sum_to(where(cond, zero, g), ctx.b_shape) if ctx.needs_input_grad[2] else None
         return None, da, db
 
 
 def where(cond, a, b):
-    cond = cond.data if isinstance(cond, Tensor) else cond
+    """a where cond is true, else b; cond is a bool tensor (a mask), outside the graph."""
+    if not isinstance(cond, Tensor):
+        cond = Tensor(cond) if _is_backend_array(cond) else tensor(cond)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):    # two numbers: a float tensor of cond's shape
+        a = Tensor(backend.of(cond.data).full(cond.shape, a, DEFAULT_DTYPE))
     a, b = _as_pair(a, b)
     return Where.apply(cond, a, b)
 
@@ -866,7 +883,7 @@ class Cumsum(Function):
 
 
 def cumsum(x, axis):
-    return Cumsum.apply(x, _normalize_axis(axis, x.ndim)[0])
+    return Cumsum.apply(x, _one_axis(axis, x.ndim, "cumsum"))
 
 
 # y = x reversed along axes;   dx = g reversed along them
@@ -882,7 +899,7 @@ class Flip(Function):
 
 
 def flip(x, axis=None):
-    return Flip.apply(x, _normalize_axis(axis, x.ndim))
+    return Flip.apply(x, _normalize_axis(axis, x.ndim, "flip"))
 
 
 # y = x as dtype;   dx = g as x's dtype
@@ -946,14 +963,14 @@ def compare(how, a, b):
 # ==== composites: built from the primitives above ================================
 
 def mean(x, axis=None, keepdims=False):
-    axes = _normalize_axis(axis, x.ndim)
+    axes = _normalize_axis(axis, x.ndim, "mean")
     n = math.prod(x.shape[a] for a in axes)
     return sum(x, axes, keepdims) / n
 
 
 def var(x, axis=None, keepdims=False, correction=1):
     """Variance; correction=1 divides by n - 1 (PyTorch's default), 0 by n."""
-    axes = _normalize_axis(axis, x.ndim)
+    axes = _normalize_axis(axis, x.ndim, "var")
     n = math.prod(x.shape[a] for a in axes)
     d = x - mean(x, axes, keepdims=True)
     return sum(d * d, axes, keepdims) / builtins.max(n - correction, 0)
@@ -992,7 +1009,7 @@ def stack(tensors, axis=0):
 
 def split(x, size_or_sizes, axis=0):
     """Pieces of `size` along axis (the last may be smaller), or of the given sizes."""
-    axis = _normalize_axis(axis, x.ndim)[0]
+    axis = _one_axis(axis, x.ndim, "split")
     n = x.shape[axis]
     if isinstance(size_or_sizes, numbers.Integral):
         sizes = [builtins.min(size_or_sizes, n - s) for s in range(0, n, size_or_sizes)]
@@ -1008,5 +1025,5 @@ def split(x, size_or_sizes, axis=0):
 
 
 def chunk(x, chunks, axis=0):
-    n = x.shape[_normalize_axis(axis, x.ndim)[0]]
+    n = x.shape[_one_axis(axis, x.ndim, "chunk")]
     return split(x, -(-n // chunks), axis)
