@@ -36,5 +36,5 @@ manual_seed = backend.manual_seed
 
 __version__ = "0.1.0"
 
-# nn builds on the engine above, so it is imported last
-from minigrad import nn  # noqa: E402
+# nn and optim build on the engine above, so they are imported last
+from minigrad import nn, optim  # noqa: E402

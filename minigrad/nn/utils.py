@@ -34,6 +34,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
     else:
         norms = [xp.sum(xp.abs(p.grad.data) ** norm_type) for p in params]
         total = xp.sum(xp.stack(norms)) ** (1.0 / norm_type)
+    total = backend.ensure_array(total)          # NumPy reduces to a scalar; keep an array
     coef = xp.clip(max_norm / (total + 1e-6), None, 1.0)
     for p in params:
         g = p.grad.data

@@ -1,0 +1,14 @@
+"""minigrad.optim: optimizers and learning-rate schedules, shaped like torch.optim.
+
+    opt = optim.Adam(model.parameters(), lr=1e-3)
+    loss.backward(); opt.step(); opt.zero_grad()
+
+Each optimizer takes one list of parameters and its hyperparameters as
+arguments (no parameter groups); its `lr` attribute is what schedules change.
+"""
+
+from minigrad.optim.adam import Adam, AdamW
+from minigrad.optim.lr_scheduler import CosineAnnealingLR, LRScheduler, StepLR
+from minigrad.optim.optimizer import Optimizer
+from minigrad.optim.rmsprop import RMSprop
+from minigrad.optim.sgd import SGD
