@@ -60,6 +60,7 @@ def parse(argv):
                    help="BLAS and PyTorch thread count (default: the BLAS's own, as threadpoolctl reports)")
     p.add_argument("--json", metavar="PATH", help="also write the results to this JSON file")
     p.add_argument("--compare", metavar="OLD.json", help="print each case's ratio against an earlier --json run")
+    p.add_argument("--markdown", action="store_true", help="print the result tables as Markdown (for the README)")
     p.add_argument("--list", action="store_true", help="list the case names and exit")
     return p.parse_args(argv)
 
@@ -113,7 +114,7 @@ def run(args, argv):
             print(" " + results[-1].get("error", "done"), file=sys.stderr, flush=True)
 
     print()
-    print(report.table(results))
+    print(report.table(results, markdown=args.markdown))
     if old is not None:
         print()
         print(report.compare(results, old))

@@ -24,49 +24,59 @@ def header(meta):
     return "\n".join(lines)
 
 
-def table(results):
-    """One row per case: the median time (or the peak memory) and its ratios."""
+def table(results, markdown=False):
+    """The timings, one row per case with its ratios, then the peak memories."""
     by_name = {r["name"]: r for r in results}
-    width = max([len(r["name"]) for r in results] + [4])
-    lines = [f"{'case':<{width}}  {'median':>10}  {'n':>3}  {'per unit':>12}  ratios",
-             "-" * (width + 46)]
+    timed, memory = [], []
     for r in results:
         if r["kind"] == "error":
-            lines.append(f"{r['name']:<{width}}  {'FAILED':>10}  {'':>3}  {'':>12}  {r['error']}")
-            continue
-        if r["kind"] == "memory":
-            lines.append(f"{r['name']:<{width}}  {_bytes(r['peak_bytes']):>10}  {'':>3}  {'':>12}  "
-                         f"peak of one step ({r['how']})" + _note(r))
-            continue
-        per = ""
-        if "per" in r:
-            per = f"{_seconds(r['median_s'] / r['per']['count'])}/{r['per']['unit']}"
-        ratios = []
-        for label, other in r.get("ratios", []):
-            if by_name.get(other, {}).get("kind") == "time":
-                ratios.append(f"{r['median_s'] / by_name[other]['median_s']:.3g}x {label}")
-        lines.append(f"{r['name']:<{width}}  {_seconds(r['median_s']):>10}  {r['repeats']:>3}  {per:>12}  "
-                     + "  ".join(ratios) + _note(r))
-    return "\n".join(lines)
+            timed.append([r["name"], "FAILED", "", "", r["error"]])
+        elif r["kind"] == "memory":
+            memory.append([r["name"], _bytes(r["peak_bytes"]), r["note"]])
+        else:
+            per = f"{_seconds(r['median_s'] / r['per']['count'])}/{r['per']['unit']}" if "per" in r else ""
+            ratios = [f"{r['median_s'] / by_name[other]['median_s']:.3g}x {label}"
+                      for label, other in r["ratios"] if by_name.get(other, {}).get("kind") == "time"]
+            timed.append([r["name"], _seconds(r["median_s"]), str(r["repeats"]), per,
+                          "  ".join(ratios + [r["note"]] if r["note"] else ratios)])
+    parts = []
+    if timed:
+        parts.append(_render(["case", "median", "n", "per unit", "this / other"], timed, markdown))
+    if memory:
+        how = ", ".join(sorted({r["how"] for r in results if r["kind"] == "memory"}))
+        parts.append(f"peak memory of one step, above what existed before it ({how}):")
+        parts.append(_render(["case", "peak", "for scale"], memory, markdown))
+    return "\n\n".join(parts)
 
 
 def compare(results, old):
     """Each case found in both runs: old value, new value, new / old."""
     old_by_name = {r["name"]: r for r in old["results"]}
-    width = max([len(r["name"]) for r in results] + [4])
-    lines = [f"compared with {old['meta']['date']} ({old['meta']['command']})",
-             f"{'case':<{width}}  {'old':>10}  {'new':>10}  new/old"]
+    rows = []
     for r in results:
         o = old_by_name.get(r["name"])
         if r["kind"] == "error":
-            lines.append(f"{r['name']:<{width}}  {'':>10}  {'FAILED':>10}")
-            continue
-        if o is None or o["kind"] != r["kind"]:
-            lines.append(f"{r['name']:<{width}}  {'-':>10}  {_value(r):>10}  (not in the old run)")
-            continue
-        key = "peak_bytes" if r["kind"] == "memory" else "median_s"
-        lines.append(f"{r['name']:<{width}}  {_value(o):>10}  {_value(r):>10}  {r[key] / o[key]:.2f}x")
-    return "\n".join(lines)
+            rows.append([r["name"], "", "FAILED", ""])
+        elif o is None or o["kind"] != r["kind"]:
+            rows.append([r["name"], "-", _value(r), "(not in the old run)"])
+        else:
+            key = "peak_bytes" if r["kind"] == "memory" else "median_s"
+            rows.append([r["name"], _value(o), _value(r), f"{r[key] / o[key]:.2f}x"])
+    return (f"compared with {old['meta']['date']} ({old['meta']['command']}):\n"
+            + _render(["case", "old", "new", "new/old"], rows, markdown=False))
+
+
+def _render(headers, rows, markdown):
+    """Aligned plain text (numbers right-aligned), or a Markdown table."""
+    if markdown:
+        lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(["---"] + ["---:"] * (len(headers) - 1)) + "|"]
+        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+    widths = [max(len(row[i]) for row in [headers] + rows) for i in range(len(headers))]
+
+    def line(row):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:-1], widths[1:-1])] + [row[-1]]
+        return "  ".join(cells).rstrip()
+    return "\n".join([line(headers), "-" * (sum(widths) + 2 * len(widths))] + [line(row) for row in rows])
 
 
 def save(path, meta, results):
@@ -88,10 +98,6 @@ def load(path):
         raise ValueError(f"{path} is not a file written by `python -m benchmarks --json` "
                          f"(expected format {FORMAT!r})")
     return data
-
-
-def _note(r):
-    return f"  ({r['note']})" if r.get("note") else ""
 
 
 def _value(r):

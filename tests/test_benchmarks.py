@@ -172,6 +172,23 @@ def test_a_failing_case_is_reported_and_the_others_still_run(monkeypatch, capsys
     assert "1 case(s) failed: t/broken" in err
 
 
+def test_memory_cases_get_their_own_table_and_markdown_renders(monkeypatch, capsys):
+    def allocate():
+        def step():
+            a = np.ones(2 ** 21, dtype=np.float32)   # 8 MiB
+            return float(a[0])
+        return step
+    import benchmarks.__main__ as cli
+    monkeypatch.setattr(cli, "all_cases", lambda: [Case("m/eight", allocate, kind="memory", note="8 MiB array"),
+                                                   Case("t/half", lambda: (lambda: 0.5))])
+    code, out, err = run_main(capsys, "--quick", "--markdown")
+    assert code == 0, err
+    assert "| t/half | 500.00 ms | 2 |  |  |" in out
+    assert "peak memory of one step, above what existed before it (tracemalloc):" in out
+    row = next(s for s in out.splitlines() if s.startswith("| m/eight |"))
+    assert 8.0 <= float(row.split("|")[2].split()[0]) < 9.0 and "8 MiB array" in row
+
+
 def test_command_line_entry_point():
     done = subprocess.run([sys.executable, "-m", "benchmarks", "--list"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0
