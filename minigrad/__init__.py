@@ -37,4 +37,5 @@ manual_seed = backend.manual_seed
 __version__ = "0.1.0"
 
 # nn and optim build on the engine above, so they are imported last
+from minigrad.serialization import load, save  # noqa: E402
 from minigrad import nn, optim  # noqa: E402
