@@ -199,6 +199,7 @@ BAD_INPUT = [
     (lambda: F.cross_entropy(mg.randn(2, 3), [0, 1], reduction="avg"), ValueError, "reduction must be one of"),
     (lambda: F.cross_entropy(mg.arange(6).reshape(2, 3), [0, 1]), TypeError, "cross_entropy: input must be float"),
     (lambda: F.mse_loss(mg.randn(2, 3), mg.randn(3)), ValueError, r"mse_loss: input has shape \(2, 3\)"),
+    (lambda: F.mse_loss(mg.randn(3), mg.randn(3), reduction=None), ValueError, "mse_loss: reduction must be"),
     (lambda: F.binary_cross_entropy_with_logits(mg.randn(2), mg.randn(3)), ValueError, "binary_cross_entropy"),
     (lambda: F.embedding([0, 5], mg.randn(5, 2)), IndexError, r"embedding: indices must lie in \[0, 5\)"),
     (lambda: F.layer_norm(mg.randn(2, 3), 4), ValueError, r"layer_norm: the last axes .* \(4,\)"),

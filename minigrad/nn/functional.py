@@ -47,14 +47,17 @@ def _index_array(name, what, index, device):
     return b.xp.astype(index, b.dtype("int64"))
 
 
-def _reduce(name, losses, reduction):
+def _check_reduction(name, reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _reduce(losses, reduction):
     if reduction == "mean":
         return mean(losses)
     if reduction == "sum":
         return sum(losses)
-    if reduction == "none":
-        return losses
-    raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    return losses
 
 
 # ---- layers ------------------------------------------------------------------
@@ -191,6 +194,7 @@ def cross_entropy(input, target, ignore_index=-100, reduction="mean"):
             (a loss per position, shaped like target)
     """
     _check_float("cross_entropy", "input", input)
+    _check_reduction("cross_entropy", reduction)
     t = _index_array("cross_entropy", "target", target, input.device)
     if input.ndim == 0:
         raise ValueError("cross_entropy: input must have a class axis, got a 0-d tensor")
@@ -221,19 +225,20 @@ def cross_entropy(input, target, ignore_index=-100, reduction="mean"):
         return sum(losses) / count      # over the counted positions; nan if none are, as torch
     if reduction == "none":
         return reshape(losses, expected)
-    return _reduce("cross_entropy", losses, reduction)
+    return sum(losses)
 
 
 def mse_loss(input, target, reduction="mean"):
     """(input - target)², averaged (or summed, or kept) over every element."""
     _check_float("mse_loss", "input", input)
+    _check_reduction("mse_loss", reduction)
     if not isinstance(target, Tensor):
         target = tensor(target, dtype=input.dtype, device=input.device)
     if target.shape != input.shape:
         raise ValueError(f"mse_loss: input has shape {input.shape} but target has shape {target.shape}; "
                          "they must match (no broadcasting)")
     d = input - target
-    return _reduce("mse_loss", d * d, reduction)
+    return _reduce(d * d, reduction)
 
 
 def binary_cross_entropy_with_logits(input, target, reduction="mean"):
@@ -244,9 +249,10 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     which never takes the log of a rounded-to-zero probability, so it stays
     finite for logits of any size."""
     _check_float("binary_cross_entropy_with_logits", "input", input)
+    _check_reduction("binary_cross_entropy_with_logits", reduction)
     if not isinstance(target, Tensor):
         target = tensor(target, dtype=input.dtype, device=input.device)
     if target.shape != input.shape:
         raise ValueError(f"binary_cross_entropy_with_logits: input has shape {input.shape} but target has "
                          f"shape {target.shape}; they must match")
-    return _reduce("binary_cross_entropy_with_logits", softplus(input) - input * target, reduction)
+    return _reduce(softplus(input) - input * target, reduction)

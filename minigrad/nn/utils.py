@@ -31,6 +31,9 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
     if norm_type == float("inf"):
         norms = [xp.max(xp.abs(p.grad.data)) for p in params]
         total = xp.max(xp.stack(norms))
+    elif norm_type == 2.0:                     # the usual case: g·g is cheaper than |g|^p
+        norms = [xp.sum(p.grad.data * p.grad.data) for p in params]
+        total = xp.sqrt(xp.sum(xp.stack(norms)))
     else:
         norms = [xp.sum(xp.abs(p.grad.data) ** norm_type) for p in params]
         total = xp.sum(xp.stack(norms)) ** (1.0 / norm_type)
