@@ -13,6 +13,10 @@ Two shapes, lengths 256, 1024 and 4096:
             loop is nothing but per-step overhead, which the parallel scan
             replaces with log2(L) vectorised passes.
 
+A small Mamba block (d_model 32, so d_inner 64 and d_state 16, batch 8,
+length 256) is timed the same way, one training step per scan method: its
+in_proj, causal conv, x_proj and dt_proj, the scan, the gate and out_proj.
+
 A step here is: y = selective_scan(u, Δ, A, B, C, D, z), a mean-squared loss
 on every output, backward to all seven inputs. Inputs as a Mamba layer feeds
 them: Δ = softplus(·) around 0.01–0.1, A = −[1..N] (S4D-real) in every channel.
@@ -30,6 +34,7 @@ METHODS = ("sequential", "manual", "parallel")
 SHAPES = {"large": (8, 64, 16), "tiny": (1, 4, 4)}      # (batch, d_inner, d_state)
 LENGTHS = (256, 1024, 4096)
 MEMORY_LENGTH = 4096
+BLOCK = (8, 256, 32)           # (batch, length, d_model): d_inner 64, d_state 16, as the large scan
 
 
 def size_name(batch, L, D, N):
@@ -67,6 +72,23 @@ def scan_step(method, batch, L, D, N):
     return step
 
 
+def block_step(method, batch, L, d_model):
+    from models.mamba import MambaBlock
+    mg.manual_seed(0)
+    block = MambaBlock(d_model, scan_method=method)
+    rng = np.random.default_rng(0)
+    u = mg.tensor(rng.standard_normal((batch, L, d_model)).astype(np.float32))          # (B, L, d_model)
+    target = mg.tensor(rng.standard_normal((batch, L, d_model)).astype(np.float32))     # (B, L, d_model)
+
+    def step():
+        start = perf_counter()
+        block.zero_grad()
+        loss = ((block(u) - target) ** 2).mean()
+        loss.backward()
+        return perf_counter() - start
+    return step
+
+
 def cases():
     out = []
     for batch, D, N in SHAPES.values():
@@ -76,6 +98,11 @@ def cases():
             for method in METHODS:
                 ratios = () if method == "sequential" else (("sequential", sequential),)
                 out.append(Case(f"{base}/{method}", partial(scan_step, method, batch, L, D, N), ratios=ratios))
+    batch, L, d_model = BLOCK
+    base = f"mamba-block/B{batch}-L{L}-dm{d_model}"
+    for method in METHODS:
+        ratios = () if method == "sequential" else (("sequential", f"{base}/sequential"),)
+        out.append(Case(f"{base}/{method}", partial(block_step, method, batch, L, d_model), ratios=ratios))
     batch, D, N = SHAPES["large"]
     one_tensor = batch * MEMORY_LENGTH * D * N * 4
     note = f"one ({batch}, {MEMORY_LENGTH}, {D}, {N}) float32 tensor: {one_tensor / 2 ** 20:.0f} MiB"
