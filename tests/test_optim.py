@@ -9,6 +9,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn, optim
+from minigrad.nn import functional as F
 
 STEPS = 20
 
@@ -282,3 +283,64 @@ def test_clip_grad_value(device):
     params = _with_grads([[-3.0, 0.5, 2.0]], device)
     nn.utils.clip_grad_value_(params, 1.0)
     np.testing.assert_array_equal(params[0].grad.numpy(), [-1.0, 0.5, 1.0])
+
+
+# ---- resuming from a checkpoint -------------------------------------------------------------
+
+def _train(model, opt, scheduler, X, Y, steps):
+    for _ in range(steps):
+        opt.zero_grad()
+        F.mse_loss(model(X), Y).backward()
+        opt.step()
+        scheduler.step()
+
+
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+                                  lambda ps: optim.AdamW(ps, lr=0.05),
+                                  lambda ps: optim.RMSprop(ps, lr=0.01, centered=True, momentum=0.5)],
+                         ids=["SGD", "AdamW", "RMSprop"])
+def test_a_run_resumed_from_a_checkpoint_continues_bit_for_bit(make, tmp_path, device):
+    X, Y = mg.randn(16, 4, device=device), mg.randn(16, 2, device=device)
+    mg.manual_seed(0)
+    model = nn.Linear(4, 2).to(device)
+    opt = make(list(model.parameters()))
+    scheduler = optim.CosineAnnealingLR(opt, T_max=10)
+    _train(model, opt, scheduler, X, Y, 5)
+    mg.save(model.state_dict(), tmp_path / "model.npz")
+    mg.save(opt.state_dict(), tmp_path / "opt.npz")
+    mg.save(scheduler.state_dict(), tmp_path / "sched.npz")
+    _train(model, opt, scheduler, X, Y, 5)
+
+    mg.manual_seed(1)
+    resumed = nn.Linear(4, 2).to(device)
+    resumed.load_state_dict(mg.load(tmp_path / "model.npz"))
+    opt2 = make(list(resumed.parameters()))
+    opt2.load_state_dict(mg.load(tmp_path / "opt.npz"))
+    scheduler2 = optim.CosineAnnealingLR(opt2, T_max=10)
+    scheduler2.load_state_dict(mg.load(tmp_path / "sched.npz"))
+    _train(resumed, opt2, scheduler2, X, Y, 5)
+    for a, b in zip(model.parameters(), resumed.parameters()):
+        assert a.numpy().tobytes() == b.numpy().tobytes()
+    assert opt2.lr == opt.lr
+
+
+def test_a_bad_optimizer_state_raises_and_changes_nothing():
+    w = nn.Parameter(mg.ones(3))
+    opt = optim.Adam([w], lr=0.1)
+    (w * w).sum().backward()
+    opt.step()
+    state = opt.state_dict()
+    assert list(state) == ["lr", "0.step", "0.exp_avg", "0.exp_avg_sq"]
+    bad = dict(state)
+    bad["0.exp_avg"] = np.zeros(4, dtype=np.float32)
+    bad["5.exp_avg"] = np.zeros(3, dtype=np.float32)
+    del bad["lr"]
+    before = {k: np.asarray(v).copy() for k, v in opt.state_dict().items()}
+    with pytest.raises(ValueError) as info:
+        opt.load_state_dict(bad)
+    for part in ["Adam.load_state_dict: 3 problem(s), nothing was loaded", "missing key 'lr'",
+                 "unexpected key '5.exp_avg' (this optimizer has 1 parameters)",
+                 "'0.exp_avg': shape (4,) and dtype float32 for a parameter of shape (3,)"]:
+        assert part in str(info.value)
+    after = opt.state_dict()
+    assert all(np.array_equal(before[k], np.asarray(after[k])) for k in before)

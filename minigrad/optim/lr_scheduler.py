@@ -5,10 +5,13 @@
         train_one_epoch(...)          # optimizer.step() inside
         scheduler.step()              # then move the schedule on
 
-Each schedule is a closed-form function of the epoch, lr_at(epoch).
+Each schedule is a closed-form function of the epoch, lr_at(epoch), so
+its whole state is (base_lr, last_epoch): state_dict() holds those two.
 """
 
 import math
+
+from minigrad import backend
 
 
 class LRScheduler:
@@ -26,6 +29,16 @@ class LRScheduler:
 
     def lr_at(self, epoch):
         raise NotImplementedError
+
+    def state_dict(self):
+        """0-d arrays, ready for minigrad.save."""
+        host = backend.NUMPY
+        return {"base_lr": host.asarray(self.base_lr, "float64"), "last_epoch": host.asarray(self.last_epoch, "int64")}
+
+    def load_state_dict(self, state_dict):
+        self.base_lr = float(state_dict["base_lr"])
+        self.last_epoch = int(state_dict["last_epoch"])
+        self.optimizer.lr = self.lr_at(self.last_epoch)
 
 
 class StepLR(LRScheduler):
