@@ -344,3 +344,14 @@ def test_a_bad_optimizer_state_raises_and_changes_nothing():
         assert part in str(info.value)
     after = opt.state_dict()
     assert all(np.array_equal(before[k], np.asarray(after[k])) for k in before)
+
+
+def test_optimizer_state_of_a_0d_parameter_round_trips():
+    t = nn.Parameter(mg.tensor(2.0))
+    opt = optim.Adam([t], lr=0.1)
+    (t * t).backward()
+    opt.step()
+    opt2 = optim.Adam([nn.Parameter(mg.tensor(2.0))], lr=0.1)
+    opt2.load_state_dict(opt.state_dict())
+    assert opt2.state[0]["step"] == 1 and opt2.state[0]["exp_avg"].shape == ()
+    assert mg.backend.dtype_name(opt2.state[0]["exp_avg"].dtype) == "float32"

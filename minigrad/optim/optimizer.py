@@ -75,11 +75,11 @@ class Optimizer:
                 continue
             p = self.params[int(index)]
             value = value.data if isinstance(value, Tensor) else value
-            shape = tuple(value.shape)
-            if shape == ():                        # a step count
+            shape, dtype = tuple(value.shape), backend.dtype_name(value.dtype)
+            if shape == () and dtype.startswith("int"):          # a step count
                 new_state[int(index)][name] = int(backend.of(value).to_host(value))
-            elif shape != p.shape or backend.dtype_name(value.dtype) != backend.dtype_name(p.dtype):
-                problems.append(f"{key!r}: shape {shape} and dtype {backend.dtype_name(value.dtype)} for a "
+            elif shape != p.shape or dtype != backend.dtype_name(p.dtype):
+                problems.append(f"{key!r}: shape {shape} and dtype {dtype} for a "
                                 f"parameter of shape {p.shape} and dtype {backend.dtype_name(p.dtype)}")
             else:
                 target = backend.of(p.data)
