@@ -217,3 +217,9 @@ def test_bad_input_raises_clearly(call, error, message):
 def test_target_on_another_device_is_refused():
     with pytest.raises(RuntimeError, match="cross_entropy: target is on device 'array_api_strict'"):
         F.cross_entropy(mg.randn(2, 3), mg.tensor([0, 1], device="array_api_strict"))
+
+
+def test_dropout_of_a_0d_tensor():
+    mg.manual_seed(0)
+    values = {F.dropout(mg.tensor(1.0), 0.5).item() for _ in range(20)}
+    assert values == {0.0, 2.0}

@@ -81,3 +81,9 @@ def test_bad_arguments_raise():
         init.orthogonal_(_param(3))
     with pytest.raises(ValueError, match="calculate_gain: unsupported nonlinearity 'gelu'"):
         init.calculate_gain("gelu")
+
+
+def test_0d_tensors_can_be_filled():
+    for fill in (init.normal_, lambda p: init.uniform_(p, -1, 1), init.ones_):
+        p = fill(nn.Parameter(mg.tensor(0.0)))
+        assert p.shape == () and np.isfinite(p.item()) and p.item() != 0.0

@@ -355,3 +355,14 @@ def test_optimizer_state_of_a_0d_parameter_round_trips():
     opt2.load_state_dict(opt.state_dict())
     assert opt2.state[0]["step"] == 1 and opt2.state[0]["exp_avg"].shape == ()
     assert mg.backend.dtype_name(opt2.state[0]["exp_avg"].dtype) == "float32"
+
+
+def test_0d_parameters_and_gradients_stay_arrays():
+    for make in (lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9), optim.Adam, optim.RMSprop):
+        t = nn.Parameter(mg.tensor(2.0))
+        (t * t).backward()
+        nn.utils.clip_grad_norm_([t], 1.0)
+        nn.utils.clip_grad_value_([t], 0.5)
+        assert t.grad.item() == 0.5
+        make([t]).step()
+        assert t.shape == () and t.item() < 2.0

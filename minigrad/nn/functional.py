@@ -135,7 +135,7 @@ def dropout(input, p=0.5, training=True):
         return input * Tensor(b.zeros(input.shape, input.dtype))
     u = backend.random_uniform(input.shape, 0.0, 1.0, input.dtype, b)
     mask = b.xp.astype(u >= p, input.dtype) * (1.0 / (1.0 - p))
-    return input * Tensor(mask)
+    return input * Tensor(backend.ensure_array(mask))
 
 
 def _norm_axes(name, x, normalized_shape):

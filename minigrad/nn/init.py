@@ -27,7 +27,7 @@ def uniform_(tensor, a=0.0, b=1.0):
 def normal_(tensor, mean=0.0, std=1.0):
     """Fill with samples of N(mean, std²)."""
     z = backend.random_normal(tensor.shape, tensor.dtype, backend.of(tensor.data))
-    tensor.data = z * std + mean
+    tensor.data = backend.ensure_array(z * std + mean)
     return tensor
 
 

@@ -41,14 +41,15 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
     coef = xp.clip(max_norm / (total + 1e-6), None, 1.0)
     for p in params:
         g = p.grad.data
-        p.grad = Tensor(g * xp.astype(coef, g.dtype))
+        p.grad = Tensor(backend.ensure_array(g * xp.astype(coef, g.dtype)))
     return Tensor(total)
 
 
 def clip_grad_value_(parameters, clip_value):
     """Clip every gradient element into [-clip_value, clip_value]."""
     for p in _with_grads(parameters):
-        p.grad = Tensor(backend.of(p.grad.data).xp.clip(p.grad.data, -clip_value, clip_value))
+        clipped = backend.of(p.grad.data).xp.clip(p.grad.data, -clip_value, clip_value)
+        p.grad = Tensor(backend.ensure_array(clipped))
 
 
 @contextlib.contextmanager

@@ -38,7 +38,8 @@ class Optimizer:
                 raise ValueError(f"{type(self).__name__}.step: gradient of shape {p.grad.shape} and dtype "
                                  f"{backend.dtype_name(p.grad.dtype)} for a parameter of shape {p.shape} "
                                  f"and dtype {backend.dtype_name(p.dtype)}")
-            p.data = self.update(p.data, p.grad.data, state)
+            # (ensure_array: NumPy turns 0-d results into scalars; keep an array)
+            p.data = backend.ensure_array(self.update(p.data, p.grad.data, state))
 
     def update(self, param, grad, state):
         """The new value of one parameter array, given its gradient and state."""
@@ -56,8 +57,8 @@ class Optimizer:
                 if isinstance(value, int):
                     out[f"{i}.{name}"] = host.asarray(value, "int64")
                 else:
-                    b = backend.of(value)
-                    out[f"{i}.{name}"] = b.xp.astype(value, value.dtype, copy=True)
+                    value = backend.ensure_array(value)
+                    out[f"{i}.{name}"] = backend.of(value).xp.astype(value, value.dtype, copy=True)
         return out
 
     def load_state_dict(self, state_dict):
