@@ -33,6 +33,9 @@ class Batches:
         self.arrays = tuple(arrays)
         if not self.arrays:
             raise ValueError("Batches: needs at least one array")
+        for a in self.arrays:
+            if not (isinstance(a, Tensor) or backend.is_host_array(a)):
+                raise TypeError(f"Batches: expected NumPy arrays or Tensors, got {type(a).__name__}")
         lengths = [a.shape[0] if a.ndim else None for a in self.arrays]
         if None in lengths or len(set(lengths)) != 1:
             raise ValueError(f"Batches: every array needs the same first-axis length, got shapes "

@@ -58,6 +58,8 @@ def test_bad_arguments_raise():
     with pytest.raises(ValueError, match=r"Batches: every array needs the same first-axis length, got shapes "
                                          r"\[\(3,\), \(4,\)\]"):
         Batches((np.ones(3), np.ones(4)), 2)
+    with pytest.raises(TypeError, match="Batches: expected NumPy arrays or Tensors, got list"):
+        Batches(([1, 2, 3],), 2)
     with pytest.raises(ValueError, match="Batches: batch_size must be a positive integer, got 0"):
         Batches((np.ones(3),), 0)
 

@@ -193,6 +193,9 @@ def test_against_torch():
 BAD_INPUT = [
     (lambda: F.linear(mg.randn(2, 3), mg.randn(4, 5)), ValueError, r"linear: input of shape \(2, 3\) has 3"),
     (lambda: F.linear(mg.randn(2, 3, dtype="float64"), mg.randn(4, 3)), TypeError, "linear: input dtype float64"),
+    (lambda: F.linear(mg.randn(2, 3), mg.randn(4, 3, device="array_api_strict")), RuntimeError,
+     "linear: input is on device 'cpu' but weight is on 'array_api_strict'"),
+    (lambda: F.embedding(mg.tensor([0.0, 1.0]), mg.randn(5, 2)), TypeError, "embedding: input must hold integer"),
     (lambda: F.cross_entropy(mg.randn(2, 3), [0, 1, 2]), ValueError, r"expected target shape \(2,\)"),
     (lambda: F.cross_entropy(mg.randn(2, 3), [0, 3]), IndexError, r"cross_entropy: target values .* \[0, 3\)"),
     (lambda: F.cross_entropy(mg.randn(2, 3), mg.randn(2)), TypeError, "cross_entropy: target must hold integer"),

@@ -42,7 +42,7 @@ def _index_array(name, what, index, device):
     else:
         index = tensor(index, device=device).data
     if not backend.dtype_name(index.dtype).startswith(("int", "uint")):
-        raise TypeError(f"{name}: {what} must hold integer class indices, got dtype {backend.dtype_name(index.dtype)}")
+        raise TypeError(f"{name}: {what} must hold integer indices, got dtype {backend.dtype_name(index.dtype)}")
     b = backend.of(index)
     return b.xp.astype(index, b.dtype("int64"))
 
@@ -75,6 +75,8 @@ def linear(input, weight, bias=None):
     if input.ndim == 0 or input.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input of shape {input.shape} has {input.shape[-1] if input.ndim else 0} "
                          f"features, but weight of shape {weight.shape} expects {weight.shape[1]}")
+    if input.device != weight.device:
+        raise RuntimeError(f"linear: input is on device {input.device!r} but weight is on {weight.device!r}")
     if input.dtype != weight.dtype:
         raise TypeError(f"linear: input dtype {backend.dtype_name(input.dtype)} differs from "
                         f"weight dtype {backend.dtype_name(weight.dtype)}")
