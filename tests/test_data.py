@@ -6,6 +6,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import minigrad as mg
 from minigrad.data import Batches, progress
@@ -97,3 +99,15 @@ def test_progress_is_silent_without_tqdm(monkeypatch):
     monkeypatch.setattr(sys, "stdout", out)
     assert list(progress(range(3))) == [0, 1, 2]
     assert out.getvalue() == ""
+
+
+@given(n=st.integers(1, 40), batch_size=st.integers(1, 12), shuffle=st.booleans(), drop_last=st.booleans(),
+       seed=st.integers(0, 2 ** 16))
+def test_every_row_at_most_once_and_all_of_them_unless_dropped(n, batch_size, shuffle, drop_last, seed):
+    batches = Batches((np.arange(n),), batch_size, shuffle=shuffle, seed=seed, drop_last=drop_last)
+    seen = [b[0] for b in batches]
+    assert len(seen) == len(batches)
+    rows = np.concatenate(seen) if seen else np.array([], dtype=int)
+    assert len(set(rows.tolist())) == len(rows)
+    assert all(len(b) == batch_size for b in seen[:-1])
+    assert len(rows) == (n - n % batch_size if drop_last else n)

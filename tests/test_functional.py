@@ -3,6 +3,8 @@ every backend, compared with PyTorch when it is installed, and fed bad input."""
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import minigrad as mg
 from minigrad.nn import functional as F
@@ -226,3 +228,21 @@ def test_dropout_of_a_0d_tensor():
     mg.manual_seed(0)
     values = {F.dropout(mg.tensor(1.0), 0.5).item() for _ in range(20)}
     assert values == {0.0, 2.0}
+
+
+@given(n=st.integers(1, 5), c=st.integers(1, 6), t=st.integers(0, 3), seed=st.integers(0, 1000),
+       reduction=st.sampled_from(["mean", "sum", "none"]))
+def test_cross_entropy_matches_a_numpy_formula_for_any_shape(n, c, t, seed, reduction):
+    rng = np.random.default_rng(seed)
+    shape = (n, c) if t == 0 else (n, c, t)
+    x = rng.standard_normal(shape) * 5
+    target = rng.integers(0, c, size=(n,) if t == 0 else (n, t))
+    target[rng.uniform(size=target.shape) < 0.2] = -100
+    logp = x - np.log(np.exp(x - x.max(1, keepdims=True)).sum(1, keepdims=True)) - x.max(1, keepdims=True)
+    picked = np.take_along_axis(logp, np.expand_dims(target.clip(0), 1), axis=1).squeeze(1)
+    losses = np.where(target == -100, 0.0, -picked)
+    expected = {"none": losses, "sum": losses.sum(),
+                "mean": losses.sum() / (target != -100).sum() if (target != -100).any() else np.nan}[reduction]
+    with np.errstate(invalid="ignore"):
+        got = F.cross_entropy(mg.tensor(x), target, reduction=reduction).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
