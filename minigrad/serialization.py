@@ -20,7 +20,7 @@ Two properties worth having, and tested:
 """
 
 import os
-import tempfile
+import secrets
 import zipfile
 from collections import OrderedDict
 
@@ -44,23 +44,23 @@ def save(state_dict, path):
     for name, value in state_dict.items():
         if not isinstance(name, str) or not name:
             raise TypeError(f"save: keys must be non-empty strings, got {name!r}")
-        value = value.data if isinstance(value, Tensor) else value
+        value = backend.ensure_array(value.data if isinstance(value, Tensor) else value)
         if not (hasattr(value, "shape") and hasattr(value, "dtype")):
             raise TypeError(f"save: {name!r} is a {type(value).__name__}, not an array or Tensor")
         arrays[name] = _host.asarray(backend.of(value).to_host(value), order="C")   # 0-d stays 0-d
 
     path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=directory)
+    tmp = f"{path}.{secrets.token_hex(4)}.tmp"      # same directory, so os.replace is a rename
+    f = open(tmp, "xb")                             # "x": never write over another file
     try:
-        with os.fdopen(fd, "wb") as f:
+        with f:
             with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED) as archive:
                 for name, a in arrays.items():
                     entry = zipfile.ZipInfo(name + ".npy", date_time=_FIXED_TIME)
                     with archive.open(entry, "w", force_zip64=True) as out:
                         _host.lib.format.write_array(out, a, allow_pickle=False)
             f.flush()
-            os.fsync(f.fileno())                  # the bytes are on disk before the rename
+            os.fsync(f.fileno())                    # the bytes are on disk before the rename
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

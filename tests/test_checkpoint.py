@@ -58,6 +58,7 @@ def test_the_file_is_a_plain_npz_without_pickles(tmp_path):
     mg.save(_model().state_dict(), tmp_path / "m.npz")
     with zipfile.ZipFile(tmp_path / "m.npz") as z:
         assert z.namelist() == ["0.weight.npy", "1.weight.npy", "1.bias.npy", "2.weight.npy", "3.weight.npy"]
+        assert all(entry.date_time == (1980, 1, 1, 0, 0, 0) for entry in z.infolist())    # no clock in the bytes
     with np.load(tmp_path / "m.npz", allow_pickle=False) as z:
         assert z["1.weight"].shape == (4, 4)
 
@@ -119,3 +120,16 @@ def test_bad_checkpoints_raise_and_leave_the_module_unchanged(tmp_path):
         model.load_state_dict(wrong_dtype)
     after = _snapshot(model)
     assert all(np.array_equal(before[k], after[k]) for k in before)
+
+
+def test_the_checkpoint_gets_ordinary_file_permissions(tmp_path):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    mg.save({"w": np.ones(2)}, tmp_path / "w.npz")
+    assert os.stat(tmp_path / "w.npz").st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_numpy_scalars_are_saved_as_0d_arrays(tmp_path):
+    mg.save({"loss": np.float32(0.25)}, tmp_path / "s.npz")
+    loaded = mg.load(tmp_path / "s.npz")["loss"]
+    assert loaded.shape == () and loaded.dtype == np.float32 and loaded == 0.25
