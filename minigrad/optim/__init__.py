@@ -5,6 +5,11 @@
 
 Each optimizer takes one list of parameters and its hyperparameters as
 arguments (no parameter groups); its `lr` attribute is what schedules change.
+Optimizers and schedules have state_dict() / load_state_dict() for resuming.
+
+    optimizer.py      the shared step loop and the state_dict
+    sgd.py, adam.py, rmsprop.py   one update rule each, the formula above the code
+    lr_scheduler.py   StepLR, CosineAnnealingLR
 """
 
 from minigrad.optim.adam import Adam, AdamW

@@ -25,6 +25,7 @@ class LRScheduler:
         self.optimizer.lr = self.lr_at(self.last_epoch)
 
     def get_last_lr(self):
+        """The lr now in use: one float (torch gives a list, one per parameter group)."""
         return self.optimizer.lr
 
     def lr_at(self, epoch):
