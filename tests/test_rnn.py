@@ -134,3 +134,139 @@ def test_gradcheck(case, bptt, device):
     # every element for one-layer, one-direction rows; a random direction for the larger ones
     fast = case[2] > 1 or case[3]
     assert mg.gradcheck(as_function(model), inputs, fast_mode=fast)
+
+
+# ---- the interface -------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_parameter_names_shapes_and_order(name):
+    model = getattr(models, name)(5, 4, num_layers=2, bidirectional=True)
+    G = {"RNN": 4, "LSTM": 16, "GRU": 12}[name]
+    expected = []
+    for l, width in ((0, 5), (1, 8)):
+        for suffix in ("", "_reverse"):
+            expected += [(f"weight_ih_l{l}{suffix}", (G, width)), (f"weight_hh_l{l}{suffix}", (G, 4)),
+                         (f"bias_ih_l{l}{suffix}", (G,)), (f"bias_hh_l{l}{suffix}", (G,))]
+    assert [(k, p.shape) for k, p in model.named_parameters()] == expected
+    no_bias = getattr(models, name)(5, 4, bias=False)
+    assert [k for k, _ in no_bias.named_parameters()] == ["weight_ih_l0", "weight_hh_l0"]
+
+
+@pytest.mark.parametrize("bptt", ["manual", "autograd"])
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_h_n_rows_are_layer_major_and_reverse_ends_at_t0(name, bptt):
+    """h_n row 2l + d; the top layer's forward row is output[-1, :, :H], its
+    reverse row output[0, :, H:] — the reverse direction finishes at t = 0."""
+    model = getattr(models, name)(3, 4, num_layers=2, bidirectional=True, bptt=bptt, dtype="float64")
+    output, state = model(mg.randn(5, 2, 3, dtype="float64"))
+    h_n = state[0] if name == "LSTM" else state
+    assert output.shape == (5, 2, 8) and h_n.shape == (4, 2, 4)
+    np.testing.assert_array_equal(h_n.numpy()[2], output.numpy()[-1, :, :4])
+    np.testing.assert_array_equal(h_n.numpy()[3], output.numpy()[0, :, 4:])
+
+
+@pytest.mark.parametrize("bptt", ["manual", "autograd"])
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_unbatched_and_batch_first_are_the_same_computation(name, bptt):
+    model = getattr(models, name)(3, 4, num_layers=2, bptt=bptt, dtype="float64")
+    x = mg.randn(5, 2, 3, dtype="float64")                 # (T, B, I)
+    reference = model(x)[0].numpy()
+    model.batch_first = True
+    np.testing.assert_array_equal(model(x.transpose(0, 1))[0].numpy(), reference.transpose(1, 0, 2))
+    model.batch_first = False
+    single = model(x[:, 0])[0]                              # unbatched (T, I)
+    assert single.shape == (5, 4)
+    np.testing.assert_allclose(single.numpy(), reference[:, 0], rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize("bptt", ["manual", "autograd"])
+def test_dropout_only_between_layers_and_only_in_training(bptt):
+    x = mg.randn(5, 2, 3, dtype="float64")
+    two = models.LSTM(3, 4, num_layers=2, dropout=0.5, bptt=bptt, dtype="float64")
+    eval_out = two.eval()(x)[0].numpy()
+    plain = models.LSTM(3, 4, num_layers=2, bptt=bptt, dtype="float64")
+    plain.load_state_dict(two.state_dict())
+    np.testing.assert_array_equal(plain(x)[0].numpy(), eval_out)          # eval: no dropout at all
+    assert np.abs(two.train()(x)[0].numpy() - eval_out).max() > 1e-3     # training: dropout acts
+    one = models.LSTM(3, 4, dropout=0.5, bptt=bptt, dtype="float64")     # one layer: nothing between layers
+    np.testing.assert_array_equal(one.train()(x)[0].numpy(), one.eval()(x)[0].numpy())
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_same_results_on_every_device(name, device):
+    model = getattr(models, name)(3, 4, num_layers=2, bidirectional=True, dtype="float64")
+    x = mg.randn(5, 2, 3, dtype="float64")
+    (model(x)[0] ** 2).sum().backward()
+    on_cpu = [p.grad.numpy() for p in model.parameters()]
+    model.zero_grad()
+    model.to(device)
+    output = model(x.to(device))[0]
+    assert output.device == mg.tensor(0.0, device=device).device
+    (output ** 2).sum().backward()
+    for g, p in zip(on_cpu, model.parameters()):
+        np.testing.assert_allclose(p.grad.numpy(), g, rtol=0, atol=1e-12)
+
+
+# ---- bad input: a clear error, and nothing changes ----------------------------
+
+def _bad_inputs(name, device):
+    """(what is wrong, x, hx, words the message must contain) for a 2-layer,
+    bidirectional model with I = 3, H = 4, so h0 is (4, B, 4)."""
+    f64 = {"dtype": "float64", "device": device}
+    x = mg.randn(5, 2, 3, **f64)
+    h = mg.zeros(4, 2, 4, **f64)
+    pair = (lambda h0, c0: (h0, c0)) if name == "LSTM" else (lambda h0, c0: h0)
+    rows = [
+        ("input size", mg.randn(5, 2, 7, **f64), None, ["I = 3", "(5, 2, 7)"]),
+        ("input dims", mg.randn(5, 2, 3, 1, **f64), None, ["(T, B, I)", "(5, 2, 3, 1)"]),
+        ("input dims", mg.randn(3, **f64), None, ["(T, B, I)", "(3,)"]),
+        ("h0 shape", x, pair(mg.zeros(2, 2, 4, **f64), h), ["(4, 2, 4)", "(2, 2, 4)"]),
+        ("h0 batch", x, pair(mg.zeros(4, 3, 4, **f64), h), ["(4, 2, 4)", "(4, 3, 4)"]),
+        ("input dtype", mg.randn(5, 2, 3, device=device), None, ["float32", "float64"]),
+        ("input device", mg.randn(5, 2, 3, dtype="float64", device="array_api_strict" if device == "cpu"
+                                  else "cpu"), None, ["device"]),
+    ]
+    if name == "LSTM":
+        rows.append(("c0 shape", x, (h, mg.zeros(4, 2, 5, **f64)), ["c0", "(4, 2, 4)", "(4, 2, 5)"]))
+    return rows
+
+
+@pytest.mark.parametrize("bptt", ["manual", "autograd"])
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_bad_input_raises_a_clear_error_and_changes_nothing(name, bptt, device):
+    model = getattr(models, name)(3, 4, num_layers=2, bidirectional=True, bptt=bptt, dtype="float64",
+                                  device=device)
+    before = {k: p.numpy() for k, p in model.named_parameters()}
+    for what, x, hx, words in _bad_inputs(name, device):
+        with pytest.raises((ValueError, TypeError, RuntimeError)) as info:
+            model(x, hx)
+        message = str(info.value)
+        assert name in message, what
+        for w in words:
+            assert w in message, f"{what}: {w!r} not in {message!r}"
+    for k, p in model.named_parameters():
+        np.testing.assert_array_equal(p.numpy(), before[k])
+        assert p.grad is None
+
+
+@pytest.mark.parametrize("name", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_cells_check_their_input(name):
+    cell = getattr(models, name)(3, 4)
+    state = (lambda h: (h, h)) if name == "LSTMCell" else (lambda h: h)
+    with pytest.raises(ValueError, match=r"3 features.*\(2, 5\)"):
+        cell(mg.randn(2, 5))
+    with pytest.raises(ValueError, match=r"\(2, 4\).*\(2, 3\)"):
+        cell(mg.randn(2, 3), state(mg.zeros(2, 3)))
+    with pytest.raises(ValueError, match="3 dims"):
+        cell(mg.randn(1, 2, 3))
+    h = cell(mg.randn(3))                                   # unbatched
+    assert (h[0] if name == "LSTMCell" else h).shape == (4,)
+
+
+def test_constructor_rejects_bad_options():
+    with pytest.raises(ValueError, match="bptt"):
+        models.LSTM(3, 4, bptt="fast")
+    with pytest.raises(ValueError, match="nonlinearity"):
+        models.RNN(3, 4, nonlinearity="sigmoid")
+    with pytest.raises(ValueError, match="dropout"):
+        models.GRU(3, 4, dropout=1.0)
