@@ -208,51 +208,68 @@ class ManualScan(Function):
 # ---- "parallel": a log-depth associative scan --------------------------------
 
 def linear_scan(a, b):
-    """h_t = a_t ⊙ h_{t-1} + b_t along axis 1, with h_{-1} = 0, in log₂ L levels.
+    """h_t = a_t ⊙ h_{t-1} + b_t along axis 0, with h_{-1} = 0, in log₂ L levels.
 
     Odd-even reduction (the recursive form of Blelloch's work-efficient scan):
     compose neighbours (2i, 2i+1) into one step with (a₁, b₁) ∘ (a₂, b₂) =
     (a₁a₂, a₂b₁ + b₂); scan the half-length sequence of pairs, which gives
     h at the odd positions; then one more step from each of those gives h at
-    the even positions. Work O(L), depth O(log L), every level one vectorised
-    operation over the whole sequence.
+    the even positions. Work O(L), depth O(log L), every level a few
+    vectorised operations over the whole sequence.
 
     Only products and sums of the a_t, never a division: formulas that divide
     by a cumulative product Π a_k break once the product underflows to 0
     (after a few thousand steps of a_t = 0.95 in float32), and this one stays
     exact there, including when a_t itself is 0.
 
+    Memory: h is written over b, level by level, so the scan allocates only
+    the half-length pairs of each level (L in all) — on a CPU, touching fresh
+    memory costs as much as the arithmetic.
+
     Args:
-        a, b: (B, L, ...) arrays of one shape.
+        a, b: (L, ...) arrays of one shape, time first. b is overwritten.
     Returns:
-        h: (B, L, ...).
+        h: (L, ...), the array b now holds.
     """
-    length = a.shape[1]
+    length = a.shape[0]
     if length == 1:
         return b                                                   # h_0 = a_0 ⊙ 0 + b_0
     half = length // 2                                             # number of (even, odd) pairs
-    a_even, a_odd = a[:, 0::2, ...], a[:, 1::2, ...]               # (B, ⌈L/2⌉, ...), (B, ⌊L/2⌋, ...)
-    b_even, b_odd = b[:, 0::2, ...], b[:, 1::2, ...]
-    a_pair = a_even[:, :half, ...] * a_odd                         # step 2i then step 2i+1
-    b_pair = a_odd * b_even[:, :half, ...] + b_odd
+    a_even, a_odd = a[0::2, ...], a[1::2, ...]                     # (⌈L/2⌉, ...), (⌊L/2⌋, ...)
+    b_even, b_odd = b[0::2, ...], b[1::2, ...]
+    a_pair = a_even[:half, ...] * a_odd                            # step 2i then step 2i+1
+    b_pair = a_odd * b_even[:half, ...]
+    b_pair += b_odd
     h_odd = linear_scan(a_pair, b_pair)                            # h_1, h_3, h_5, ...
-    h = backend.of(b).zeros(tuple(b.shape), b.dtype)               # (B, L, ...)
-    h[:, 1::2, ...] = h_odd
-    h[:, 0, ...] = b[:, 0, ...]
-    # h_{2i} = a_{2i} ⊙ h_{2i-1} + b_{2i} for i ≥ 1
-    h[:, 2::2, ...] = a_even[:, 1:, ...] * h_odd[:, :a_even.shape[1] - 1, ...] + b_even[:, 1:, ...]
-    return h
+    # h_{2i} = a_{2i} ⊙ h_{2i-1} + b_{2i} for i ≥ 1; h_0 = b_0 is in place already
+    b[2::2, ...] += a_even[1:, ...] * h_odd[:a_even.shape[0] - 1, ...]
+    b[1::2, ...] = h_odd
+    return b
+
+
+def _swap_batch_time(xp, x):
+    """(B, L, ...) <-> (L, B, ...), a view."""
+    return xp.permute_dims(x, (1, 0) + tuple(range(2, x.ndim)))
 
 
 class ParallelScan(Function):
     """y_t = Σ_n C_t[n] h_t[..., n] with every h_t from one associative scan.
 
-    Forward: Ā = exp(ΔA) and B̄u = Δ B u for all t at once, (B, L, Dn, N), then
-    linear_scan. Backward: the adjoint Ḡ_t = g_t + Ā_{t+1} ⊙ Ḡ_{t+1} is the same
-    kind of recurrence run from the end, so it is linear_scan again on the
-    reversed sequence; the rest of ManualScan.backward's equations then hold
-    for all t at once. Memory: a few (B, L, Dn, N) tensors — what a GPU trades
-    for doing all L steps in parallel.
+    Forward: Ā = exp(ΔA) and B̄u = ΔBu for all t at once, (L, B, Dn, N), then
+    linear_scan. The op works time-major, (L, B, ...), so that each time step
+    is one contiguous block and the scan's strided slices move whole blocks.
+
+    Backward. With Q_t = Ā_t ⊙ Ḡ_t — the gradient step t passes back to h_{t-1} —
+    the adjoint recurrence of ManualScan.backward, Ḡ_t = g_t + Ā_{t+1} ⊙ Ḡ_{t+1},
+    becomes
+        Q_t = Ā_t ⊙ g_t + Ā_t ⊙ Q_{t+1},     Q_L = 0,
+    a linear recurrence with the forward's own coefficients, run from the end:
+    linear_scan again, on the reversed sequence. Then Ḡ_t = g_t + Q_{t+1}, and
+    the gradient into exp(Δ_t A) is s_t = ∂Ā_t ⊙ Ā_t = Q_t ⊙ h_{t-1}; the other
+    equations are ManualScan's, for all t at once.
+
+    Memory: a few (L, B, Dn, N) tensors — what a GPU trades for doing all L
+    steps in parallel.
     """
 
     once_differentiable = True
@@ -260,34 +277,35 @@ class ParallelScan(Function):
     @staticmethod
     def forward(ctx, u, delta, A, B, C):
         xp = backend.of(u).xp
-        A_bar = xp.exp(delta[:, :, :, None] * A)                            # (B, L, Dn, N)
-        Bu = (delta * u)[:, :, :, None] * B[:, :, None, :]                  # (B, L, Dn, N)
-        h = linear_scan(A_bar, Bu)                                          # (B, L, Dn, N)
-        ctx.save_for_backward(u, delta, A, B, C, h)
-        return xp.matmul(h, C[:, :, :, None])[:, :, :, 0]                   # (B, L, Dn)
+        delta_T = _swap_batch_time(xp, delta)                               # (L, B, Dn)
+        Bu = _swap_batch_time(xp, delta * u)[..., None] * _swap_batch_time(xp, B)[:, :, None, :]   # (L, B, Dn, N)
+        A_bar = xp.exp(delta_T[..., None] * A)                              # (L, B, Dn, N)
+        h = linear_scan(A_bar, Bu)                                          # (L, B, Dn, N)
+        ctx.save_for_backward(u, delta, A, B, C, A_bar, h)
+        y = xp.matmul(h, _swap_batch_time(xp, C)[..., None])[..., 0]        # (L, B, Dn)
+        return _swap_batch_time(xp, y)                                      # (B, L, Dn)
 
     @staticmethod
     def backward(ctx, grad):
-        u, delta, A, B, C, h = (t.data for t in ctx.saved_tensors)
-        b = backend.of(u)
-        xp = b.xp
-        g_y = grad.data                                                     # (B, L, Dn)
-        A_bar = xp.exp(delta[:, :, :, None] * A)                            # (B, L, Dn, N)
-        g = g_y[:, :, :, None] * C[:, :, None, :]                           # (B, L, Dn, N)
-        # Ḡ_t = g_t + Ā_{t+1} ⊙ Ḡ_{t+1}: reversed, step t has coefficient Ā_{t+1}
-        # (the last step's coefficient meets Ḡ_L = 0, so any value will do)
-        last = b.full((h.shape[0], 1) + tuple(h.shape[2:]), 1, h.dtype)      # (B, 1, Dn, N)
-        A_next = xp.concat([A_bar[:, 1:, ...], last], axis=1)              # Ā_{t+1}
-        G = xp.flip(linear_scan(xp.flip(A_next, axis=1), xp.flip(g, axis=1)), axis=1)
-        h_prev = xp.concat([b.zeros(last.shape, h.dtype), h[:, :-1, ...]], axis=1)   # h_{t-1}, h_{-1} = 0
-        s = G * h_prev * A_bar                                              # ∂Ā ⊙ Ā (B, L, Dn, N)
-        r = xp.matmul(G, B[:, :, :, None])[:, :, :, 0]                      # (B, L, Dn)
+        u, delta, A, B, C, A_bar, h = (t.data for t in ctx.saved_tensors)
+        xp = backend.of(u).xp
+        u, delta, B, C, g_y = (_swap_batch_time(xp, x) for x in (u, delta, B, C, grad.data))   # time-major
+        g = g_y[..., None] * C[:, :, None, :]                               # ∂y_t/∂h_t part (L, B, Dn, N)
+        reverse = lambda x: xp.flip(x, axis=0)                              # noqa: E731
+        Q = reverse(linear_scan(reverse(A_bar), reverse(A_bar * g)))        # Q_t = Ā_t ⊙ Ḡ_t
+        G = g
+        G[:-1, ...] += Q[1:, ...]                                           # Ḡ_t = g_t + Q_{t+1}
+        s = Q[1:, ...] * h[:-1, ...]                                        # s_t for t ≥ 1; s_0 = 0 as h_{-1} = 0
+        r = xp.matmul(G, B[..., None])[..., 0]                              # Σ_n Ḡ_t B_t (L, B, Dn)
         du = r * delta
-        ddelta = r * u + xp.sum(s * A, axis=-1)
-        dA = xp.sum(s * delta[:, :, :, None], axis=(0, 1))                  # (Dn, N)
-        dB = xp.matmul((delta * u)[:, :, None, :], G)[:, :, 0, :]           # (B, L, N)
-        dC = xp.matmul(g_y[:, :, None, :], h)[:, :, 0, :]                   # (B, L, N)
-        return Tensor(du), Tensor(ddelta), Tensor(dA), Tensor(dB), Tensor(dC)
+        ddelta = r * u
+        ddelta[1:, ...] += xp.matmul(s[..., None, :], A[..., None])[..., 0, 0]   # Σ_n s_t A
+        s *= delta[1:, ..., None]
+        dA = xp.sum(s, axis=(0, 1))                                         # Σ_{t,b} s_t Δ_t (Dn, N)
+        dB = xp.matmul((delta * u)[:, :, None, :], G)[:, :, 0, :]           # Σ_d Ḡ_t Δ_t u_t (L, B, N)
+        dC = xp.matmul(g_y[:, :, None, :], h)[:, :, 0, :]                   # Σ_d g_y,t h_t (L, B, N)
+        return (Tensor(_swap_batch_time(xp, du)), Tensor(_swap_batch_time(xp, ddelta)), Tensor(dA),
+                Tensor(_swap_batch_time(xp, dB)), Tensor(_swap_batch_time(xp, dC)))
 
 
 # ---- checking the arguments --------------------------------------------------
