@@ -120,9 +120,10 @@ class Function:
         ctx = cls()
         ctx._to_save = ()
         try:
-            out = backend.ensure_array(cls.forward(ctx, *raw))
+            result = cls.forward(ctx, *raw)
         except (ValueError, TypeError, IndexError, RuntimeError) as e:
             raise type(e)(f"{cls.__name__.lower()}: {e} (inputs: {_describe(args)})") from None
+        out = backend.ensure_array(result)     # NumPy gives 0-d results as scalars; keep arrays
 
         if not (_grad_enabled and any(needs) and backend.is_float(out.dtype)):   # integers carry no gradient
             return Tensor(out)
@@ -133,7 +134,7 @@ class Function:
         ctx.edges = tuple([(a.grad_fn or a) if need else None for a, need in zip(args, needs)])
         ctx._freed = False
         ctx._seq = next(_sequence)
-        ctx._saved = tuple([_saved_form(arr, args, out, ctx) for arr in ctx._to_save])
+        ctx._saved = tuple([_saved_form(arr, args, result, ctx) for arr in ctx._to_save])
         del ctx._to_save
         y = Tensor(out, grad_fn=ctx)
         y._requires_grad = True             # a float output of an op that needs grad (checked above)
@@ -147,18 +148,18 @@ class Function:
                          "out_shape": self.out_shape, "_seq": self._seq, "_saved": (), "_freed": True}
 
 
-def _saved_form(arr, args, out, ctx):
+def _saved_form(arr, args, result, ctx):
     """What save_for_backward keeps of one array: the output (as a marker, so
     that no Tensor refers to its own node), an input Tensor, or a constant."""
-    if arr is out:
-        ctx._out_data = out
+    if arr is result:
+        ctx._out_data = backend.ensure_array(result)
         return _OUTPUT
     for a in args:
         if isinstance(a, Tensor) and a.data is arr:
             return a
     if hasattr(arr, "shape"):
-        return Tensor(arr)              # an array forward made: a constant
-    return arr                          # a Python number stays one
+        return Tensor(backend.ensure_array(arr))     # an array forward made: a constant
+    return arr                                       # a Python number stays one
 
 
 _FREED_MESSAGE = ("{}: trying to backward through the graph a second time; its saved tensors were "
@@ -337,7 +338,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         retain_graph = create_graph
     for i, x in enumerate(inputs):
         if not x.requires_grad:
-            raise RuntimeError(f"grad: input {i} does not require grad")
+            raise RuntimeError(f"grad: input {i} (shape {x.shape}, dtype {backend.dtype_name(x.dtype)}) "
+                               "does not require grad")
     roots, seeds = [], []
     for o, go in zip(outputs, grad_outputs):
         if not o.requires_grad:

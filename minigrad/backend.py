@@ -185,13 +185,10 @@ def dtype_name(dtype):
     key = (type(dtype), dtype)
     name = _dtype_names.get(key)
     if name is None:
-        name = getattr(dtype, "name", None) or str(dtype)
-        if isinstance(name, str) and "." in name:     # 'array_api_strict.float32'
-            name = name.rsplit(".", 1)[1]
-        try:
-            name = np.dtype(name).name
-        except TypeError:
-            name = str(name)
+        if isinstance(dtype, (type, np.dtype)):       # np.float32, np.dtype('float32'), CuPy's too
+            name = np.dtype(dtype).name
+        else:                                         # array_api_strict.float32 and the like
+            name = str(getattr(dtype, "name", dtype)).rsplit(".", 1)[-1]
         _dtype_names[key] = name
     return name
 

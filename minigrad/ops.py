@@ -594,16 +594,17 @@ class LogSumExp(Function):
         m = xp.max(x, axis=axis, keepdims=True)
         m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))   # all -inf rows stay -inf, not nan
         y = m + xp.log(xp.sum(xp.exp(x - m), axis=axis, keepdims=True))
-        ctx.save_for_backward(x, y)
-        ctx.axis, ctx.keepdims = axis, keepdims
-        return y if keepdims else xp.reshape(y, tuple(s for i, s in enumerate(x.shape) if i not in axis))
+        if not keepdims:
+            y = xp.reshape(y, tuple(s for i, s in enumerate(x.shape) if i not in axis))
+        ctx.save_for_backward(x, y)            # y is the output: second derivatives flow through it
+        ctx.axis = axis
+        return y
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        if not ctx.keepdims:
-            g = reshape(g, y.shape)
-        return g * exp(x - y), None, None
+        kept = _kept_shape(x.shape, ctx.axis)
+        return g.reshape(kept) * exp(x - y.reshape(kept)), None, None
 
 
 def logsumexp(x, axis=None, keepdims=False):
@@ -732,11 +733,9 @@ def getitem(x, index):
             return reshape(flat, tuple(idx.shape) + x.shape[1:])
     index = index if isinstance(index, tuple) else (index,)
     if not _is_basic(index):
-        index = _backend_index(index, x)
-    covered = builtins.sum(getattr(i, "ndim", 1) if _is_backend_array(i) and i.dtype == x.xp.bool else 1
-                           for i in index if i is not None)
-    if covered < x.ndim and not any(i is Ellipsis for i in index):
-        index = index + (Ellipsis,)      # NumPy's implicit trailing ':'s, made explicit
+        return GetItem.apply(x, _backend_index(index, x))
+    if builtins.sum(i is not None for i in index) < x.ndim and Ellipsis not in index:
+        index = index + (Ellipsis,)      # NumPy's implicit trailing ':'s, made explicit for the standard
     return GetItem.apply(x, index)
 
 
@@ -957,7 +956,7 @@ def compare(how, a, b):
         xa = backend.of(t.data).asarray(xa, t.dtype)
     if not hasattr(xb, "shape"):
         xb = backend.of(t.data).asarray(xb, t.dtype)
-    return Tensor(getattr(xp, _COMPARE[how])(xa, xb))
+    return Tensor(backend.ensure_array(getattr(xp, _COMPARE[how])(xa, xb)))
 
 
 # ==== composites: built from the primitives above ================================
