@@ -291,8 +291,8 @@ class ParallelScan(Function):
         xp = backend.of(u).xp
         u, delta, B, C, g_y = (_swap_batch_time(xp, x) for x in (u, delta, B, C, grad.data))   # time-major
         g = g_y[..., None] * C[:, :, None, :]                               # ∂y_t/∂h_t part (L, B, Dn, N)
-        reverse = lambda x: xp.flip(x, axis=0)                              # noqa: E731
-        Q = reverse(linear_scan(reverse(A_bar), reverse(A_bar * g)))        # Q_t = Ā_t ⊙ Ḡ_t
+        # Q_t = Ā_t ⊙ Ḡ_t: the forward's scan on the time-reversed sequences
+        Q = xp.flip(linear_scan(xp.flip(A_bar, axis=0), xp.flip(A_bar * g, axis=0)), axis=0)
         G = g
         G[:-1, ...] += Q[1:, ...]                                           # Ḡ_t = g_t + Q_{t+1}
         s = Q[1:, ...] * h[:-1, ...]                                        # s_t for t ≥ 1; s_0 = 0 as h_{-1} = 0

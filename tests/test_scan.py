@@ -147,8 +147,8 @@ def test_gradients_match_pytorch():
 # ---- finite differences ---------------------------------------------------------
 
 @pytest.mark.parametrize("method", METHODS)
-def test_gradcheck_every_input(method):
-    inputs = make_inputs(2, 4, 3, 2)
+def test_gradcheck_every_input(device, method):
+    inputs = make_inputs(2, 4, 3, 2, device=device)
     assert mg.gradcheck(lambda *x: selective_scan(*x, method=method), inputs)
 
 
