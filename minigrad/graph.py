@@ -14,9 +14,9 @@ from minigrad.autograd import _topological_order
 from minigrad.tensor import Tensor
 
 
-def to_dot(t, name="graph"):
+def to_dot(t, name="minigrad"):
     """DOT text of the graph behind `t` (a tensor made with grad enabled)."""
-    lines = [f"digraph {name} {{", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=10];']
+    lines = [f'digraph "{name}" {{', "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=10];']
     if t.grad_fn is None:
         lines.append(f'  n{id(t)} [label="leaf {t.shape}", shape=ellipse];')
         return "\n".join(lines + ["}"])
