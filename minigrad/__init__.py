@@ -20,10 +20,10 @@ from minigrad.autograd import Function, enable_grad, grad, is_grad_enabled, no_g
 from minigrad.gradcheck import GradcheckError, gradcheck
 from minigrad.graph import render_dot, to_dot
 from minigrad.ops import (
-    abs, broadcast_to, cat, chunk, clip, concatenate, cumsum, exp, flip, getitem, log,
-    log_softmax, logsumexp, matmul, max, maximum, mean, min, minimum, pad, permute,
-    relu, reshape, sigmoid, silu, softmax, softplus, split, sqrt, squeeze, stack, sum,
-    sum_to, tanh, transpose, unsqueeze, var, where,
+    abs, add, astype, broadcast_to, cat, chunk, clip, concatenate, cumsum, div, exp, flip, getitem, log,
+    log_softmax, logsumexp, matmul, max, maximum, mean, min, minimum, mul, neg, pad, permute, pow,
+    relu, reshape, sigmoid, silu, softmax, softplus, split, sqrt, squeeze, stack, sub, sum,
+    sum_to, take, tanh, transpose, unsqueeze, var, where,
 )
 from minigrad.tensor import (
     Tensor, arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
