@@ -26,6 +26,11 @@ Either way, the outputs are the T new slots in time order, and the states
 the steps read ("previous states") are the other T slots — two views of one
 buffer, with no copying.
 
+Arrays are indexed a[t, ...], not a[t]: the array API standard asks for
+every axis to be accounted for. The in-place updates through reshaped views
+(`gates`, `blocks` below) rely on reshape returning a view of a contiguous
+array, as NumPy, CuPy and array-api-strict do.
+
 First-order only: the backward works on raw arrays, so these ops are
 `once_differentiable`; asking for create_graph=True through them raises.
 Use bptt="autograd" for gradients of gradients.
@@ -82,17 +87,17 @@ def _flat(a):
     return backend.of(a).xp.reshape(a, (a.shape[0] * a.shape[1], a.shape[2]))
 
 
-def _input_grads(ctx, dA, x, w_ih, with_bias):
+def _input_grads(dA, x, w_ih, need_dx, need_dw_ih, with_bias):
     """The gradients that are sums over time, each one product after the loop:
     dx_t = δ_t W_ih,  ∂L/∂W_ih = Σ_t δ_tᵀ x_t,  ∂L/∂b = Σ_t Σ_batch δ_t."""
     xp = backend.of(dA).xp
     dx = dw_ih = db = None
-    if ctx.needs_input_grad[0]:
+    if need_dx:
         dx = Tensor(xp.reshape(xp.matmul(_flat(dA), w_ih), x.shape))                  # (T, B, I)
-    if ctx.needs_input_grad[ctx.w_ih_index]:
+    if need_dw_ih:
         dw_ih = Tensor(xp.matmul(xp.permute_dims(_flat(dA), (1, 0)), _flat(x)))       # (G, I)
     if with_bias:
-        db = Tensor(xp.sum(dA, axis=(0, 1)))                                           # (G,)
+        db = Tensor(xp.sum(dA, axis=(0, 1)))              # (G,)
     return dx, dw_ih, db
 
 
@@ -117,7 +122,6 @@ class RNNLayer(Function):
     """
 
     once_differentiable = True
-    w_ih_index = 2
 
     @staticmethod
     def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, reverse, nonlinearity):
@@ -126,13 +130,13 @@ class RNNLayer(Function):
         T, B, _ = x.shape
         H = w_hh.shape[1]
         bias = None if b_ih is None else b_ih + b_hh
-        a = _input_projection(x, w_ih, bias)                 # (T, B, H), hoisted
-        w_hh_t = _row_major_transpose(w_hh)                  # (H, H)
-        hs = b.zeros((T + 1, B, H), x.dtype)                 # h0, then every h_t
+        a = _input_projection(x, w_ih, bias)              # (T, B, H), hoisted
+        w_hh_t = _row_major_transpose(w_hh)               # (H, H)
+        hs = b.zeros((T + 1, B, H), x.dtype)              # h0, then every h_t
         hs[T if reverse else 0, ...] = h0
         for t in _steps(T, reverse):
             read, write = _slots(t, reverse)
-            a_t = xp.matmul(hs[read, ...], w_hh_t)                # (B, H)
+            a_t = xp.matmul(hs[read, ...], w_hh_t)        # (B, H)
             a_t += a[t, ...]
             hs[write, ...] = xp.tanh(a_t) if nonlinearity == "tanh" else xp.maximum(a_t, xp.zeros_like(a_t))
         ctx.x, ctx.w_ih, ctx.w_hh, ctx.hs = x, w_ih, w_hh, hs
@@ -142,7 +146,7 @@ class RNNLayer(Function):
     @staticmethod
     def backward(ctx, g):
         xp = backend.of(ctx.hs).xp
-        dy = g.data                                           # (T, B, H)
+        dy = g.data                                       # (T, B, H)
         T = dy.shape[0]
         h, h_prev = _new_and_previous(ctx.hs, ctx.reverse)   # (T, B, H) each
         # φ'(a_t) for all steps in one pass; the loop turns it into δ_t in place
@@ -150,14 +154,15 @@ class RNNLayer(Function):
             dA = 1 - h * h
         else:
             dA = xp.astype(h > 0, h.dtype)
-        dh_next = xp.zeros_like(dy[0, ...])                       # δ_{t+1} W_hh: nothing after the last step
+        dh_next = xp.zeros_like(dy[0, ...])               # δ_{t+1} W_hh: nothing after the last step
         for t in reversed(_steps(T, ctx.reverse)):
-            dh = dy[t, ...] + dh_next                              # (B, H)
-            dA[t, ...] *= dh                                       # δ_t = dh_t ⊙ φ'(a_t)
-            dh_next = xp.matmul(dA[t, ...], ctx.w_hh)              # (B, H)
-        dx, dw_ih, db = _input_grads(ctx, dA, ctx.x, ctx.w_ih, ctx.with_bias)
+            dh = dy[t, ...] + dh_next                     # (B, H)
+            dA[t, ...] *= dh                              # δ_t = dh_t ⊙ φ'(a_t)
+            dh_next = xp.matmul(dA[t, ...], ctx.w_hh)     # (B, H)
+        need = ctx.needs_input_grad                       # x, h0, w_ih, ...
+        dx, dw_ih, db = _input_grads(dA, ctx.x, ctx.w_ih, need[0], need[2], ctx.with_bias)
         dw_hh = Tensor(xp.matmul(xp.permute_dims(_flat(dA), (1, 0)), _flat(h_prev)))   # Σ_t δ_tᵀ h_{t-1}
-        dh0 = Tensor(dh_next) if ctx.needs_input_grad[1] else None
+        dh0 = Tensor(dh_next) if need[1] else None
         return dx, dh0, dw_ih, dw_hh, db, _copy(db), None, None
 
 
@@ -192,7 +197,6 @@ class LSTMLayer(Function):
     """
 
     once_differentiable = True
-    w_ih_index = 3
 
     @staticmethod
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse):
@@ -200,27 +204,27 @@ class LSTMLayer(Function):
         xp = b.xp
         T, B, _ = x.shape
         H = w_hh.shape[1]
-        s = b.full((4 * H,), 0.5, x.dtype)                   # ½ on the σ gates, 1 on g
+        s = b.full((4 * H,), 0.5, x.dtype)                # ½ on the σ gates, 1 on g
         s[2 * H:3 * H] = 1
-        shift = 1 - s                                        # ½ on the σ gates, 0 on g
+        shift = 1 - s                                     # ½ on the σ gates, 0 on g
         bias = None if b_ih is None else b_ih + b_hh
-        a = _input_projection(x, w_ih, bias)                 # (T, B, 4H), hoisted
+        a = _input_projection(x, w_ih, bias)              # (T, B, 4H), hoisted
         a *= s
-        w_hh_t = _row_major_transpose(w_hh, s)               # (H, 4H), columns scaled
-        act = b.zeros((T, B, 4 * H), x.dtype)                # i, f, g, o of every step
-        hc = b.zeros((2, T + 1, B, H), x.dtype)              # h and c: initial state, then every step
+        w_hh_t = _row_major_transpose(w_hh, s)            # (H, 4H), columns scaled
+        act = b.zeros((T, B, 4 * H), x.dtype)             # i, f, g, o of every step
+        hc = b.zeros((2, T + 1, B, H), x.dtype)           # h and c: initial state, then every step
         hs, cs = hc[0, ...], hc[1, ...]
-        tanh_c = b.zeros((T, B, H), x.dtype)                 # tanh(c_t), reused by backward
+        tanh_c = b.zeros((T, B, H), x.dtype)              # tanh(c_t), reused by backward
         hs[T if reverse else 0, ...] = h0
         cs[T if reverse else 0, ...] = c0
         for t in _steps(T, reverse):
             read, write = _slots(t, reverse)
-            z = xp.matmul(hs[read, ...], w_hh_t)                   # (B, 4H)
+            z = xp.matmul(hs[read, ...], w_hh_t)          # (B, 4H)
             z += a[t, ...]
             z = xp.tanh(z)
             z *= s
             z += shift
-            act[t, ...] = z                                        # [i, f, g, o]
+            act[t, ...] = z                               # [i, f, g, o]
             i, f, g, o = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]
             c = f * cs[read, ...]
             c += i * g
@@ -245,28 +249,29 @@ class LSTMLayer(Function):
         # Everything in δ that does not depend on dh, dc, for all steps at once:
         # dA = [g ⊙ i(1-i), c_{t-1} ⊙ f(1-f), i ⊙ (1-g²), tanh(c_t) ⊙ o(1-o)].
         # The loop then only multiplies by dc (first three) and dh (last).
-        dA = act * (1 - act)                                  # (T, B, 4H)
+        dA = act * (1 - act)                              # (T, B, 4H)
         dA[..., :H] *= g
         dA[..., H:2 * H] *= c_prev
         dA[..., 2 * H:3 * H] = i * (1 - g * g)
         dA[..., 3 * H:] *= tanh_c
-        dh_to_dc = o * (1 - tanh_c * tanh_c)                   # ∂c-path of h_t = o ⊙ tanh(c_t)
-        gates = xp.reshape(dA, (T, B, 4, H))                   # a view: gate k of step t is gates[t, :, k]
-        dh_next = xp.zeros_like(dy[0, ...])                        # δ_{t+1} W_hh
-        dc_next = xp.zeros_like(dy[0, ...])                        # dc_{t+1} ⊙ f_{t+1}
+        dh_to_dc = o * (1 - tanh_c * tanh_c)              # ∂c-path of h_t = o ⊙ tanh(c_t)
+        gates = xp.reshape(dA, (T, B, 4, H))              # a view: gate k of step t is gates[t, :, k]
+        dh_next = xp.zeros_like(dy[0, ...])               # δ_{t+1} W_hh
+        dc_next = xp.zeros_like(dy[0, ...])               # dc_{t+1} ⊙ f_{t+1}
         for t in reversed(_steps(T, ctx.reverse)):
-            dh = dy[t, ...] + dh_next                              # (B, H)
-            dc = dh * dh_to_dc[t, ...]                             # (B, H)
+            dh = dy[t, ...] + dh_next                     # (B, H)
+            dc = dh * dh_to_dc[t, ...]                    # (B, H)
             dc += dc_next
             dc += dc_out[t, ...]
             gates[t, :, :3, :] *= xp.reshape(dc, (B, 1, H))      # δ_i, δ_f, δ_g
-            gates[t, :, 3, :] *= dh                              # δ_o
+            gates[t, :, 3, :] *= dh                       # δ_o
             dc_next = dc * f[t, ...]
-            dh_next = xp.matmul(dA[t, ...], ctx.w_hh)              # (B, H)
-        dx, dw_ih, db = _input_grads(ctx, dA, ctx.x, ctx.w_ih, ctx.with_bias)
+            dh_next = xp.matmul(dA[t, ...], ctx.w_hh)     # (B, H)
+        need = ctx.needs_input_grad                       # x, h0, c0, w_ih, ...
+        dx, dw_ih, db = _input_grads(dA, ctx.x, ctx.w_ih, need[0], need[3], ctx.with_bias)
         dw_hh = Tensor(xp.matmul(xp.permute_dims(_flat(dA), (1, 0)), _flat(h_prev)))   # Σ_t δ_tᵀ h_{t-1}
-        dh0 = Tensor(dh_next) if ctx.needs_input_grad[1] else None
-        dc0 = Tensor(dc_next) if ctx.needs_input_grad[2] else None
+        dh0 = Tensor(dh_next) if need[1] else None
+        dc0 = Tensor(dc_next) if need[2] else None
         return dx, dh0, dc0, dw_ih, dw_hh, db, _copy(db), None
 
 
@@ -298,7 +303,6 @@ class GRULayer(Function):
     """
 
     once_differentiable = True
-    w_ih_index = 2
 
     @staticmethod
     def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, reverse):
@@ -307,22 +311,22 @@ class GRULayer(Function):
         T, B, _ = x.shape
         H = w_hh.shape[1]
         bias = None
-        if b_ih is not None:                                  # b_hr, b_hz join b_ih; b_hn cannot
+        if b_ih is not None:                              # b_hr, b_hz join b_ih; b_hn cannot
             bias = b_ih + xp.concat([b_hh[:2 * H], xp.zeros_like(b_hh[2 * H:])])
-        a = _input_projection(x, w_ih, bias)                  # (T, B, 3H), hoisted
-        w_hh_t = _row_major_transpose(w_hh)                   # (H, 3H)
-        saved = b.zeros((T, B, 4 * H), x.dtype)               # r, z, n, h_n of every step
+        a = _input_projection(x, w_ih, bias)              # (T, B, 3H), hoisted
+        w_hh_t = _row_major_transpose(w_hh)               # (H, 3H)
+        saved = b.zeros((T, B, 4 * H), x.dtype)           # r, z, n, h_n of every step
         hs = b.zeros((T + 1, B, H), x.dtype)
         hs[T if reverse else 0, ...] = h0
         for t in _steps(T, reverse):
             read, write = _slots(t, reverse)
-            gh = xp.matmul(hs[read, ...], w_hh_t)                  # (B, 3H)
+            gh = xp.matmul(hs[read, ...], w_hh_t)         # (B, 3H)
             h_n = gh[:, 2 * H:]
             if b_hh is not None:
                 h_n += b_hh[2 * H:]
             rz = gh[:, :2 * H]
             rz += a[t, :, :2 * H]
-            rz = xp.tanh(0.5 * rz)                            # σ(u) = (1 + tanh(u/2)) / 2
+            rz = xp.tanh(0.5 * rz)                        # σ(u) = (1 + tanh(u/2)) / 2
             rz *= 0.5
             rz += 0.5
             r, z = rz[:, :H], rz[:, H:]
@@ -343,7 +347,7 @@ class GRULayer(Function):
     @staticmethod
     def backward(ctx, grad):
         xp = backend.of(ctx.hs).xp
-        dy = grad.data                                        # (T, B, H)
+        dy = grad.data                                    # (T, B, H)
         T, B, H = dy.shape
         saved = ctx.saved
         r, z, n, h_n = saved[..., :H], saved[..., H:2 * H], saved[..., 2 * H:3 * H], saved[..., 3 * H:]
@@ -354,18 +358,19 @@ class GRULayer(Function):
         #   δ_hn = δ_n ⊙ [r],          δ_n = dh ⊙ [(1 - z)(1 - n²)]
         # so that the first three columns blocks are δ^h, ready for one product.
         dA = xp.concat([h_n * r * (1 - r), (h_prev - n) * z * (1 - z), r, (1 - z) * (1 - n * n)], axis=-1)
-        blocks = xp.reshape(dA, (T, B, 4, H))                   # a view: block k of step t is blocks[t, :, k]
+        blocks = xp.reshape(dA, (T, B, 4, H))             # a view: block k of step t is blocks[t, :, k]
         dh_next = xp.zeros_like(dy[0, ...])
         for t in reversed(_steps(T, ctx.reverse)):
-            dh = dy[t, ...] + dh_next                              # (B, H)
+            dh = dy[t, ...] + dh_next                     # (B, H)
             blocks[t, :, 1::2, :] *= xp.reshape(dh, (B, 1, H))   # δ_z, δ_n
             blocks[t, :, 0::2, :] *= blocks[t, :, 3:4, :]           # δ_r, δ_hn  (both × δ_n)
             dh_next = xp.matmul(dA[t, :, :3 * H], ctx.w_hh)   # δ^h_t W_hh          (B, H)
-            dh_next += dh * z[t, ...]                              # + the interpolation's direct path
-        d_hidden = dA[..., :3 * H]                             # δ^h  (T, B, 3H)
+            dh_next += dh * z[t, ...]                     # + the interpolation's direct path
+        d_hidden = dA[..., :3 * H]                        # δ^h  (T, B, 3H)
         d_input = xp.concat([dA[..., :2 * H], dA[..., 3 * H:]], axis=-1)   # δ^x = [δ_r, δ_z, δ_n]
-        dx, dw_ih, db_ih = _input_grads(ctx, d_input, ctx.x, ctx.w_ih, ctx.with_bias)
+        need = ctx.needs_input_grad                       # x, h0, w_ih, ...
+        dx, dw_ih, db_ih = _input_grads(d_input, ctx.x, ctx.w_ih, need[0], need[2], ctx.with_bias)
         dw_hh = Tensor(xp.matmul(xp.permute_dims(_flat(d_hidden), (1, 0)), _flat(h_prev)))
         db_hh = Tensor(xp.sum(d_hidden, axis=(0, 1))) if ctx.with_bias else None
-        dh0 = Tensor(dh_next) if ctx.needs_input_grad[1] else None
+        dh0 = Tensor(dh_next) if need[1] else None
         return dx, dh0, dw_ih, dw_hh, db_ih, db_hh, None
