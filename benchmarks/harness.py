@@ -5,7 +5,7 @@ A case is a name and a `setup()` that builds its inputs and returns a function
 region took, so every case shows in its code exactly what is inside the clock
 (a backward-only case builds the graph before it starts the clock).
 
-Timing: `setup()`, then warm-up calls (caches, BLAS buffers, lazy imports),
+Timing: `setup()`, then a warm-up call (caches, BLAS buffers, lazy imports),
 then repeated calls until both a minimum count and a time budget are reached
 (or a maximum count); the case's time is the median of the repeats, all in
 this one process. The garbage collector stays on, as it is in training, but a
@@ -43,10 +43,10 @@ class Case:
 
 @dataclasses.dataclass
 class Settings:
-    warmup: int = 2                  # untimed calls first
-    min_repeats: int = 5
-    max_repeats: int = 50
-    budget: float = 2.0              # seconds of timed calls to aim for, per case
+    warmup: int = 1                  # untimed calls first
+    min_repeats: int = 3             # slow cases (seconds a call) stop here
+    max_repeats: int = 50            # fast cases repeat until the budget is spent
+    budget: float = 3.0              # seconds of timed calls to aim for, per case
 
 
 QUICK = Settings(warmup=1, min_repeats=2, max_repeats=3, budget=0.2)
