@@ -112,9 +112,11 @@ def run(args, argv):
             except Exception as e:       # one broken case must not hide the others' numbers
                 results.append({"name": case.name, "kind": "error", "error": f"{type(e).__name__}: {e}"})
             print(" " + results[-1].get("error", "done"), file=sys.stderr, flush=True)
+    meta["load_average_end"] = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
 
     print()
     print(report.table(results, markdown=args.markdown))
+    print(f"\nload average at the end: {meta['load_average_end']} (other work on the machine slows every case)")
     if old is not None:
         print()
         print(report.compare(results, old))
