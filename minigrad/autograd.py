@@ -84,6 +84,7 @@ class Function:
     """
 
     once_differentiable = False
+    _to_save = ()            # what forward passed to save_for_backward, if it called it
 
     # ---- used inside forward ------------------------------------------------
     def save_for_backward(self, *arrays):
@@ -118,7 +119,6 @@ class Function:
         if not all_numpy:
             _check_devices(cls, args)
         ctx = cls()
-        ctx._to_save = ()
         try:
             result = cls.forward(ctx, *raw)
         except (ValueError, TypeError, IndexError, RuntimeError) as e:
@@ -135,7 +135,6 @@ class Function:
         ctx._freed = False
         ctx._seq = next(_sequence)
         ctx._saved = tuple([_saved_form(arr, args, result, ctx) for arr in ctx._to_save])
-        del ctx._to_save
         y = Tensor(out, grad_fn=ctx)
         y._requires_grad = True             # a float output of an op that needs grad (checked above)
         return y
