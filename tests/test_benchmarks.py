@@ -98,9 +98,22 @@ def test_case_names_are_unique_and_ratios_point_at_cases():
             assert other in names, (c.name, other)
 
 
-def test_a_tiny_run_prints_the_table_and_round_trips_through_json(capsys, tmp_path):
+@pytest.fixture
+def keep_torch_threads():
+    """The command line sets PyTorch's thread count; give other tests theirs back."""
+    try:
+        import torch
+    except ImportError:
+        yield
+        return
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
+
+def test_a_tiny_run_prints_the_table_and_round_trips_through_json(capsys, tmp_path, keep_torch_threads):
     path = tmp_path / "run.json"
-    code, out, err = run_main(capsys, *TINY, "--quick", "--json", str(path))
+    code, out, err = run_main(capsys, *TINY, "--quick", "--threads", "1", "--json", str(path))
     assert code == 0, err
     assert "BLAS: " in out and "threads" in out
     for name in TINY:
@@ -115,9 +128,9 @@ def test_a_tiny_run_prints_the_table_and_round_trips_through_json(capsys, tmp_pa
         assert r["kind"] == "time" and QUICK.min_repeats <= r["repeats"] <= QUICK.max_repeats
         assert 0 < r["min_s"] <= r["median_s"] <= r["max_s"]
     meta = saved["meta"]
-    assert meta["threads"] >= 1 and meta["blas"]
+    assert meta["threads"] == 1 and [b["threads"] for b in meta["blas"]] == [1] * len(meta["blas"])
     if meta["torch"]:
-        assert meta["torch_threads"] == meta["threads"]
+        assert meta["torch_threads"] == 1
 
     code, out, err = run_main(capsys, TINY[0], "--quick", "--compare", str(path))
     assert code == 0, err
