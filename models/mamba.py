@@ -34,7 +34,7 @@ from minigrad.nn.containers import ModuleList
 from minigrad.nn.layers import Embedding, Linear, RMSNorm
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import DEFAULT_DTYPE, arange, zeros
-from models.scan import selective_scan
+from models.scan import METHODS, selective_scan
 
 
 @dataclass
@@ -116,6 +116,8 @@ class SelectiveSSM(Module):
     def __init__(self, d_inner, dt_rank, d_state=16, dt_min=0.001, dt_max=0.1, dt_floor=1e-4,
                  scan_method="manual", device=None, dtype=DEFAULT_DTYPE):
         super().__init__()
+        if scan_method not in METHODS:
+            raise ValueError(f"{type(self).__name__}: unknown scan_method {scan_method!r}; expected one of {METHODS}")
         self.d_inner, self.dt_rank, self.d_state, self.scan_method = d_inner, dt_rank, d_state, scan_method
         self.x_proj = Linear(d_inner, self.dt_rank + 2 * d_state, bias=False, device=device, dtype=dtype)
         self.dt_proj = Linear(self.dt_rank, d_inner, bias=True, device=device, dtype=dtype)
@@ -124,7 +126,7 @@ class SelectiveSSM(Module):
             b = backend.get(device)
             log_dt = backend.random_uniform((d_inner,), math.log(dt_min), math.log(dt_max), "float64", b)
             dt = b.xp.clip(b.xp.exp(log_dt), min=dt_floor)                       # (Dn,)
-            inverse_softplus = dt + b.xp.log(-b.xp.expm1(-dt))                    # softplus⁻¹(Δ₀)
+            inverse_softplus = dt + b.xp.log(-b.xp.expm1(-dt))    # softplus⁻¹(Δ₀); expm1 is exact at small Δ₀
             self.dt_proj.bias.data = b.xp.astype(inverse_softplus, b.dtype(dtype))
             A = arange(1, d_state + 1, dtype=dtype, device=device)               # (N,)
             self.A_log = Parameter(ops.log(A) + zeros(d_inner, d_state, dtype=dtype, device=device))
@@ -142,6 +144,8 @@ class SelectiveSSM(Module):
         Returns:
             (B, L, Dn): the scan's y + D ⊙ x, times silu(z) when z is given.
         """
+        if x.ndim != 3 or x.shape[2] != self.d_inner:
+            raise ValueError(f"SelectiveSSM: expected x (batch, length, d_inner={self.d_inner}), got {x.shape}")
         delta, B, C = self._selection(x)                  # (B, L, Dn), (B, L, N), (B, L, N)
         A = -ops.exp(self.A_log)                          # (Dn, N)
         return selective_scan(x, delta, A, B, C, self.D, z, method=self.scan_method)

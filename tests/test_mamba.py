@@ -307,3 +307,14 @@ def test_wrong_input_width_is_named():
         block(mg.zeros(2, 5, 3, dtype="float64"))
     with pytest.raises(ValueError, match=r"got \(5, 4\)"):
         block(mg.zeros(5, 4, dtype="float64"))
+
+
+def test_selective_ssm_names_its_expected_input():
+    layer = SelectiveSSM(6, dt_rank=2, d_state=3)
+    with pytest.raises(ValueError, match=r"SelectiveSSM: expected x \(batch, length, d_inner=6\), got \(1, 2, 5\)"):
+        layer(mg.zeros(1, 2, 5))
+
+
+def test_unknown_scan_method_is_refused_at_construction():
+    with pytest.raises(ValueError, match=r"MambaBlock: unknown scan_method 'fast'; expected one of \('sequential'"):
+        MambaBlock(4, scan_method="fast")
