@@ -27,9 +27,9 @@ the steps read ("previous states") are the other T slots — two views of one
 buffer, with no copying.
 
 Arrays are indexed a[t, ...], not a[t]: the array API standard asks for
-every axis to be accounted for. The in-place updates through reshaped views
-(`gates`, `blocks` below) rely on reshape returning a view of a contiguous
-array, as NumPy, CuPy and array-api-strict do.
+every axis to be accounted for. A step writes into its slice of a
+buffer through the view buf[t, ...] (and, in the GRU, through a reshaped
+view): NumPy, CuPy and array-api-strict all return views there.
 
 First-order only: the backward works on raw arrays, so these ops are
 `once_differentiable`; asking for create_graph=True through them raises.
@@ -240,33 +240,33 @@ class LSTMLayer(Function):
     @staticmethod
     def backward(ctx, grad):
         xp = backend.of(ctx.act).xp
-        dy, dc_out = grad.data[0, ...], grad.data[1, ...]              # ∂L/∂h_t, ∂L/∂c_t from outside: (T, B, H)
+        dy, dc_out = grad.data[0, ...], grad.data[1, ...]    # ∂L/∂h_t, ∂L/∂c_t from outside: (T, B, H)
         T, B, H = dy.shape
-        act, tanh_c = ctx.act, ctx.tanh_c
-        i, f, g, o = act[..., :H], act[..., H:2 * H], act[..., 2 * H:3 * H], act[..., 3 * H:]
+        act, tanh_c = ctx.act, ctx.tanh_c                  # what forward cached: (T, B, 4H), (T, B, H)
         h_prev = _new_and_previous(ctx.hc[0, ...], ctx.reverse)[1]
         c_prev = _new_and_previous(ctx.hc[1, ...], ctx.reverse)[1]
-        # Everything in δ that does not depend on dh, dc, for all steps at once:
-        # dA = [g ⊙ i(1-i), c_{t-1} ⊙ f(1-f), i ⊙ (1-g²), tanh(c_t) ⊙ o(1-o)].
-        # The loop then only multiplies by dc (first three) and dh (last).
-        dA = act * (1 - act)                              # (T, B, 4H)
-        dA[..., :H] *= g
-        dA[..., H:2 * H] *= c_prev
-        dA[..., 2 * H:3 * H] = i * (1 - g * g)
-        dA[..., 3 * H:] *= tanh_c
-        dh_to_dc = o * (1 - tanh_c * tanh_c)              # ∂c-path of h_t = o ⊙ tanh(c_t)
-        gates = xp.reshape(dA, (T, B, 4, H))              # a view: gate k of step t is gates[t, :, k]
+        dA = xp.empty_like(act)                           # δ of every step, for the products after the loop
         dh_next = xp.zeros_like(dy[0, ...])               # δ_{t+1} W_hh
         dc_next = xp.zeros_like(dy[0, ...])               # dc_{t+1} ⊙ f_{t+1}
         for t in reversed(_steps(T, ctx.reverse)):
+            gates = act[t, ...]                           # (B, 4H)
+            i, f, g, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
+            tc = tanh_c[t, ...]
             dh = dy[t, ...] + dh_next                     # (B, H)
-            dc = dh * dh_to_dc[t, ...]                    # (B, H)
+            dc = 1 - tc * tc                              # dc = dh ⊙ o ⊙ (1 - tanh²c_t) + dc_next
+            dc *= o
+            dc *= dh
             dc += dc_next
             dc += dc_out[t, ...]
-            gates[t, :, :3, :] *= xp.reshape(dc, (B, 1, H))      # δ_i, δ_f, δ_g
-            gates[t, :, 3, :] *= dh                       # δ_o
-            dc_next = dc * f[t, ...]
-            dh_next = xp.matmul(dA[t, ...], ctx.w_hh)     # (B, H)
+            # δ = [σ'(a_i), σ'(a_f), tanh'(a_g), σ'(a_o)] ⊙ [dc ⊙ g, dc ⊙ c_{t-1}, dc ⊙ i, dh ⊙ tanh c_t]
+            delta = dA[t, ...]                            # (B, 4H), a view: written in place
+            delta[...] = 1 - gates
+            delta *= gates                                # σ' = σ(1 - σ) on the i, f, o blocks
+            delta[:, 2 * H:3 * H] = 1 - g * g             # tanh' = 1 - g² on the g block
+            upstream = xp.stack([dc * g, dc * c_prev[t, ...], dc * i, dh * tc], axis=1)   # (B, 4, H)
+            delta *= xp.reshape(upstream, (B, 4 * H))
+            dc_next = dc * f
+            dh_next = xp.matmul(delta, ctx.w_hh)          # (B, H)
         need = ctx.needs_input_grad                       # x, h0, c0, w_ih, ...
         dx, dw_ih, db = _input_grads(dA, ctx.x, ctx.w_ih, need[0], need[3], ctx.with_bias)
         dw_hh = Tensor(xp.matmul(xp.permute_dims(_flat(dA), (1, 0)), _flat(h_prev)))   # Σ_t δ_tᵀ h_{t-1}
