@@ -301,6 +301,10 @@ def _seed_grad(t, grad, op):
         grad = Tensor(backend.of(t.data).asarray(grad, t.dtype))
     if grad.shape != t.shape:
         raise ValueError(f"{op}: grad has shape {grad.shape} but the output has shape {t.shape}")
+    if grad.device != t.device:
+        raise RuntimeError(f"{op}: grad is on device {grad.device} but the output is on {t.device}")
+    if backend.dtype_name(grad.dtype) != backend.dtype_name(t.dtype):
+        grad = grad.astype(t.dtype)            # as PyTorch does: gradients take their tensor's dtype
     return grad
 
 
