@@ -52,6 +52,17 @@ def select(cases, selectors):
     return runnable, notes
 
 
+def groups(cases):
+    """Consecutive cases that differ only in their last name part: measured together, taking turns."""
+    out = []
+    for case in cases:
+        if out and out[-1][0].name.rsplit("/", 1)[0] == case.name.rsplit("/", 1)[0]:
+            out[-1].append(case)
+        else:
+            out.append([case])
+    return out
+
+
 def parse(argv):
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[1])
     p.add_argument("cases", nargs="*", help="case names, group prefixes or shell patterns (default: all)")
@@ -105,13 +116,12 @@ def run(args, argv):
         for note in notes:
             print(note, flush=True)
         results = []
-        for case in chosen:
-            print(f"  running {case.name} ...", end="", file=sys.stderr, flush=True)
-            try:
-                results.append(measure(case, settings))
-            except Exception as e:       # one broken case must not hide the others' numbers
-                results.append({"name": case.name, "kind": "error", "error": f"{type(e).__name__}: {e}"})
-            print(" " + results[-1].get("error", "done"), file=sys.stderr, flush=True)
+        for group in groups(chosen):
+            print(f"  running {group[0].name.rsplit('/', 1)[0]}/ ({len(group)} cases) ...",
+                  end="", file=sys.stderr, flush=True)
+            results += measure(group, settings)
+            failed = [r["name"] for r in results[-len(group):] if r["kind"] == "error"]
+            print(f" failed: {', '.join(failed)}" if failed else " done", file=sys.stderr, flush=True)
     meta["load_average_end"] = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
 
     print()

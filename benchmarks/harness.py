@@ -8,9 +8,11 @@ region took, so every case shows in its code exactly what is inside the clock
 Timing: `setup()`, then a warm-up call (caches, BLAS buffers, lazy imports),
 then repeated calls until both a minimum count and a time budget are reached
 (or a maximum count); the case's time is the median of the repeats, all in
-this one process. The garbage collector stays on, as it is in training, but a
-full collection runs before every repeat so one repeat's garbage does not bill
-the next.
+this one process. The cases of one group (the same model and size, say:
+manual, autograd, torch, floor) take turns, one call each per round, so that
+other work on a shared machine weighs on all of them alike. The garbage
+collector stays on, as it is in training, but a full collection runs before
+every call so one call's garbage does not bill the next.
 
 Memory: one call of `step()` after a warm-up, under tracemalloc, which traces
 every allocation NumPy makes (NumPy reports its data buffers to it) and every
@@ -63,27 +65,55 @@ def missing(requires):
     return absent
 
 
-def measure(case, settings):
-    """Run one case; returns the dict stored in the results (and in --json)."""
-    step = case.setup()
-    for _ in range(settings.warmup):
-        step()
-    if case.kind == "memory":
-        return {"name": case.name, "kind": "memory", "peak_bytes": _peak_bytes(step), "how": "tracemalloc",
-                "note": case.note}
+def measure(cases, settings):
+    """Measure cases that are compared with one another; one result dict per case.
 
-    times = []
-    while len(times) < settings.max_repeats:
-        if len(times) >= settings.min_repeats and sum(times) >= settings.budget:
+    Timed cases take turns: each round calls every step once, so a burst of
+    other work on the machine slows all of them alike and their ratios stay
+    fair. A case that raises is reported as failed; the others go on.
+    """
+    steps, results = {}, {}
+    for case in cases:
+        try:
+            step = case.setup()
+            for _ in range(settings.warmup):
+                step()
+            if case.kind == "memory":
+                results[case.name] = {"name": case.name, "kind": "memory", "peak_bytes": _peak_bytes(step),
+                                      "how": "tracemalloc", "note": case.note}
+            else:
+                steps[case.name] = step
+        except Exception as e:
+            results[case.name] = _failed(case, e)
+
+    times = {name: [] for name in steps}
+    rounds = 0
+    while steps and rounds < settings.max_repeats:
+        spent = sum(sum(times[name]) for name in steps)
+        if rounds >= settings.min_repeats and spent >= settings.budget * len(steps):
             break
-        gc.collect()
-        times.append(step())
-    result = {"name": case.name, "kind": "time", "median_s": statistics.median(times),
-              "min_s": min(times), "max_s": max(times), "repeats": len(times),
-              "ratios": [list(pair) for pair in case.ratios], "note": case.note}
-    if case.per:
-        result["per"] = {"count": case.per[0], "unit": case.per[1]}
-    return result
+        for name, step in list(steps.items()):
+            gc.collect()
+            try:
+                times[name].append(step())
+            except Exception as e:
+                results[name] = _failed(next(c for c in cases if c.name == name), e)
+                del steps[name]
+        rounds += 1
+
+    for case in cases:
+        if case.name in steps:
+            t = times[case.name]
+            results[case.name] = {"name": case.name, "kind": "time", "median_s": statistics.median(t),
+                                  "min_s": min(t), "max_s": max(t), "repeats": len(t),
+                                  "ratios": [list(pair) for pair in case.ratios], "note": case.note}
+            if case.per:
+                results[case.name]["per"] = {"count": case.per[0], "unit": case.per[1]}
+    return [results[case.name] for case in cases]
+
+
+def _failed(case, error):
+    return {"name": case.name, "kind": "error", "error": f"{type(error).__name__}: {error}"}
 
 
 def _peak_bytes(step):

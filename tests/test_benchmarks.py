@@ -165,9 +165,24 @@ def test_measure_takes_the_median_of_the_step_times():
 
     def setup():
         return lambda: next(times)
-    result = measure(Case("x", setup), Settings(warmup=2, min_repeats=3, max_repeats=3, budget=0))
+    result, = measure([Case("x", setup)], Settings(warmup=2, min_repeats=3, max_repeats=3, budget=0))
     assert result["median_s"] == 2.0 and result["min_s"] == 1.0 and result["max_s"] == 3.0
     assert result["repeats"] == 3
+
+
+def test_cases_of_a_group_take_turns_and_stop_on_budget():
+    calls = []
+
+    def setup(name, seconds):
+        def step():
+            calls.append(name)
+            return seconds
+        return lambda: step
+    a, b = Case("g/a", setup("a", 1.0)), Case("g/b", setup("b", 0.5))
+    ra, rb = measure([a, b], Settings(warmup=1, min_repeats=2, max_repeats=10, budget=2.0))
+    # warm-ups a, b; then rounds of a, b until 2 rounds and 2 s per case (4 s) are done: 3 rounds of 1.5 s
+    assert calls == ["a", "b"] + ["a", "b"] * 3
+    assert ra["repeats"] == rb["repeats"] == 3 and ra["median_s"] == 1.0 and rb["median_s"] == 0.5
 
 
 def test_a_failing_case_is_reported_and_the_others_still_run(monkeypatch, capsys):
@@ -183,6 +198,7 @@ def test_a_failing_case_is_reported_and_the_others_still_run(monkeypatch, capsys
     assert "FAILED" in out and "RuntimeError: lstm: expected input of shape (T, B, 64)" in out
     assert "t/fine" in out and "500.00 ms" in out
     assert "1 case(s) failed: t/broken" in err
+    assert "failed: t/broken" in err
 
 
 def test_memory_cases_get_their_own_table_and_markdown_renders(monkeypatch, capsys):
