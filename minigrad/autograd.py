@@ -123,19 +123,17 @@ class Function:
             result = cls.forward(ctx, *raw)
         except (ValueError, TypeError, IndexError, RuntimeError) as e:
             raise type(e)(f"{cls.__name__.lower()}: {e} (inputs: {_describe(args)})") from None
-        out = backend.ensure_array(result)     # NumPy gives 0-d results as scalars; keep arrays
-
-        if not (_grad_enabled and any(needs) and backend.is_float(out.dtype)):   # integers carry no gradient
-            return Tensor(out)
+        if not (_grad_enabled and any(needs) and backend.is_float(result.dtype)):   # integers carry no gradient
+            return Tensor(result)
 
         ctx.needs_input_grad = tuple(needs)
-        ctx.out_shape = out.shape
+        ctx.out_shape = tuple(result.shape)
         # where each input's gradient goes: its node, the leaf itself, or nowhere
         ctx.edges = tuple([(a.grad_fn or a) if need else None for a, need in zip(args, needs)])
         ctx._freed = False
         ctx._seq = next(_sequence)
         ctx._saved = tuple([_saved_form(arr, args, result, ctx) for arr in ctx._to_save])
-        y = Tensor(out, grad_fn=ctx)
+        y = Tensor(result, grad_fn=ctx)
         y._requires_grad = True             # a float output of an op that needs grad (checked above)
         return y
 
@@ -157,7 +155,7 @@ def _saved_form(arr, args, result, ctx):
         if isinstance(a, Tensor) and a.data is arr:
             return a
     if hasattr(arr, "shape"):
-        return Tensor(backend.ensure_array(arr))     # an array forward made: a constant
+        return Tensor(arr)                           # an array forward made: a constant
     return arr                                       # a Python number stays one
 
 

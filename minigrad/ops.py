@@ -956,7 +956,7 @@ def compare(how, a, b):
         xa = backend.of(t.data).asarray(xa, t.dtype)
     if not hasattr(xb, "shape"):
         xb = backend.of(t.data).asarray(xb, t.dtype)
-    return Tensor(backend.ensure_array(getattr(xp, _COMPARE[how])(xa, xb)))
+    return Tensor(getattr(xp, _COMPARE[how])(xa, xb))
 
 
 # ==== composites: built from the primitives above ================================

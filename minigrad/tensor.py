@@ -21,7 +21,7 @@ class Tensor:
     __array_ufunc__ = None     # `ndarray * tensor` calls Tensor.__rmul__, not NumPy
 
     def __init__(self, data, requires_grad=False, grad_fn=None):
-        self.data = data                 # the backend array
+        self.data = backend.ensure_array(data)   # the backend array (NumPy's 0-d scalars made arrays)
         self.grad = None                 # a Tensor like self, filled by backward()
         self.grad_fn = grad_fn           # the node that made this tensor, None for leaves
         self._requires_grad = False

@@ -178,3 +178,14 @@ def test_dtype_names_across_backends():
         for name in ("float32", "float64", "int64", "bool"):
             assert dtype_name(backend.get(device).dtype(name)) == name
     assert backend.is_float(np.float32) and not backend.is_float(np.dtype("int64"))
+
+
+def test_numpy_scalars_become_0d_arrays():
+    """NumPy returns 0-d results as scalars (np.float64); a Tensor always holds an array,
+    so hand-written backwards can wrap whatever their array code returns."""
+    t = mg.Tensor(np.float64(2.0))
+    assert isinstance(t.data, np.ndarray) and t.shape == () and t.device == "cpu"
+    x = mg.tensor(3.0, dtype="float64", requires_grad=True)
+    y = (x * x).sum()                                            # 0-d all the way
+    y.backward()
+    assert isinstance(x.grad.data, np.ndarray) and x.grad.item() == 6.0
