@@ -122,7 +122,7 @@ class Function:
         try:
             result = cls.forward(ctx, *raw)
         except (ValueError, TypeError, IndexError, RuntimeError) as e:
-            raise type(e)(f"{cls.__name__.lower()}: {e} (inputs: {_describe(args)})") from None
+            raise _named(e, cls, args) from None
         if not (_grad_enabled and any(needs) and backend.is_float(result.dtype)):   # integers carry no gradient
             return Tensor(result)
 
@@ -161,6 +161,14 @@ def _saved_form(arr, args, result, ctx):
 
 _FREED_MESSAGE = ("{}: trying to backward through the graph a second time; its saved tensors were "
                   "freed after the first backward. Pass retain_graph=True to the first call.")
+
+
+def _named(e, cls, args):
+    """The library's error, its message prefixed with the op and the inputs it got."""
+    try:
+        return type(e)(f"{cls.__name__.lower()}: {e} (inputs: {_describe(args)})")
+    except Exception:                  # an error type that wants other arguments: as it was
+        return e
 
 
 def _check_devices(cls, args):
