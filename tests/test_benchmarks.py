@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks import report
+from benchmarks import recurrent_cases, report, scan_cases
 from benchmarks.__main__ import all_cases, main, select
 from benchmarks.harness import QUICK, Case, Settings, _peak_bytes, measure
 
@@ -225,3 +225,25 @@ def test_command_line_entry_point():
     done = subprocess.run([sys.executable, "-m", "benchmarks", "nope"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2
     assert "benchmarks: error: unknown case name(s): nope" in done.stderr
+
+
+# ---- every case's setup works against the current models, at a tiny size ----
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("bptt", ["manual", "autograd"])
+def test_recurrent_training_step_runs_at_a_tiny_size(kind, bptt):
+    step = recurrent_cases.minigrad_step(kind, bptt, 2, 3, 4, 5)
+    assert step() > 0
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_torch_and_floor_steps_run_at_a_tiny_size(kind):
+    assert recurrent_cases.floor_step(kind, 2, 3, 4, 5)() > 0
+    pytest.importorskip("torch")
+    assert recurrent_cases.torch_step(kind, 2, 3, 4, 5)() > 0
+
+
+@pytest.mark.parametrize("method", scan_cases.METHODS)
+def test_scan_and_mamba_block_steps_run_at_a_tiny_size(method):
+    assert scan_cases.scan_step(method, 1, 5, 3, 2)() > 0
+    assert scan_cases.block_step(method, 1, 5, 4)() > 0
