@@ -208,10 +208,11 @@ class LSTMLayer(Function):
         s[2 * H:3 * H] = 1
         shift = 1 - s                                     # ½ on the σ gates, 0 on g
         bias = None if b_ih is None else b_ih + b_hh
-        a = _input_projection(x, w_ih, bias)              # (T, B, 4H), hoisted
-        a *= s
+        # act holds the input projection of every step, hoisted; step t reads
+        # its slice and overwrites it with its gates i, f, g, o (no second buffer)
+        act = _input_projection(x, w_ih, bias)            # (T, B, 4H)
+        act *= s
         w_hh_t = _row_major_transpose(w_hh, s)            # (H, 4H), columns scaled
-        act = b.zeros((T, B, 4 * H), x.dtype)             # i, f, g, o of every step
         hc = b.zeros((2, T + 1, B, H), x.dtype)           # h and c: initial state, then every step
         hs, cs = hc[0, ...], hc[1, ...]
         tanh_c = b.zeros((T, B, H), x.dtype)              # tanh(c_t), reused by backward
@@ -220,11 +221,11 @@ class LSTMLayer(Function):
         for t in _steps(T, reverse):
             read, write = _slots(t, reverse)
             z = xp.matmul(hs[read, ...], w_hh_t)          # (B, 4H)
-            z += a[t, ...]
+            z += act[t, ...]
             z = xp.tanh(z)
             z *= s
             z += shift
-            act[t, ...] = z                               # [i, f, g, o]
+            act[t, ...] = z                               # [i, f, g, o] replace the projection
             i, f, g, o = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]
             c = f * cs[read, ...]
             c += i * g
