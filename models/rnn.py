@@ -93,6 +93,8 @@ class _RNNBase(nn.Module):
             h_n: (D·L, B, H), the last state of every layer and direction
                 (LSTM: the pair (h_n, c_n)).
         """
+        if self.mode == "LSTM" and hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+            raise TypeError(f"LSTM: expected the initial state as a pair (h0, c0), got {type(hx).__name__}")
         h0, c0 = hx if (self.mode == "LSTM" and hx is not None) else (hx, None)
         self._check(x, h0, c0)
         batched = x.ndim == 3
@@ -192,8 +194,8 @@ class _RNNBase(nn.Module):
         if x.shape[-1] != self.input_size:
             raise ValueError(f"{name}: expected input with I = {self.input_size} features in the last dim, "
                              f"got shape {x.shape}")
-        if x.shape[0] == 0 or x.shape[1 if x.ndim == 3 and self.batch_first else 0] == 0:
-            raise ValueError(f"{name}: the input sequence is empty, shape {x.shape}")
+        if 0 in x.shape:
+            raise ValueError(f"{name}: the input is empty, shape {x.shape}")
         weight = self.weight_ih_l0
         if x.device != weight.device:
             raise RuntimeError(f"{name}: input is on device {x.device!r} but the parameters are on "

@@ -228,6 +228,8 @@ def _bad_inputs(name, device):
     ]
     if name == "LSTM":
         rows.append(("c0 shape", x, (h, mg.zeros(4, 2, 5, **f64)), ["c0", "(4, 2, 4)", "(4, 2, 5)"]))
+        rows.append(("state not a pair", x, h, ["(h0, c0)", "Tensor"]))
+    rows.append(("empty input", mg.randn(0, 2, 3, **f64), None, ["empty", "(0, 2, 3)"]))
     return rows
 
 
