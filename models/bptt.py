@@ -350,23 +350,29 @@ class GRULayer(Function):
         xp = backend.of(ctx.hs).xp
         dy = grad.data                                    # (T, B, H)
         T, B, H = dy.shape
-        saved = ctx.saved
-        r, z, n, h_n = saved[..., :H], saved[..., H:2 * H], saved[..., 2 * H:3 * H], saved[..., 3 * H:]
+        saved = ctx.saved                                 # r, z, n, h_n of every step: (T, B, 4H)
         h_prev = _new_and_previous(ctx.hs, ctx.reverse)[1]
-        # The parts of δ that do not depend on dh, for all steps at once, laid
-        # out [δ_r, δ_z, δ_hn, δ_n] / (the factor the loop supplies):
-        #   δ_r = δ_n ⊙ [h_n r(1-r)],  δ_z = dh ⊙ [(h_{t-1} - n) z(1-z)],
-        #   δ_hn = δ_n ⊙ [r],          δ_n = dh ⊙ [(1 - z)(1 - n²)]
-        # so that the first three columns blocks are δ^h, ready for one product.
-        dA = xp.concat([h_n * r * (1 - r), (h_prev - n) * z * (1 - z), r, (1 - z) * (1 - n * n)], axis=-1)
-        blocks = xp.reshape(dA, (T, B, 4, H))             # a view: block k of step t is blocks[t, :, k]
+        dA = xp.empty_like(saved)                         # [δ_r, δ_z, δ_hn, δ_n] of every step
         dh_next = xp.zeros_like(dy[0, ...])
         for t in reversed(_steps(T, ctx.reverse)):
+            step = saved[t, ...]                          # (B, 4H)
+            r, z, n, h_n = step[:, :H], step[:, H:2 * H], step[:, 2 * H:3 * H], step[:, 3 * H:]
             dh = dy[t, ...] + dh_next                     # (B, H)
-            blocks[t, :, 1::2, :] *= xp.reshape(dh, (B, 1, H))   # δ_z, δ_n
-            blocks[t, :, 0::2, :] *= blocks[t, :, 3:4, :]           # δ_r, δ_hn  (both × δ_n)
-            dh_next = xp.matmul(dA[t, :, :3 * H], ctx.w_hh)   # δ^h_t W_hh          (B, H)
-            dh_next += dh * z[t, ...]                     # + the interpolation's direct path
+            delta = dA[t, ...]                            # (B, 4H), a view: written in place
+            d_n = 1 - n * n                               # δ_n = dh ⊙ (1 - z) ⊙ (1 - n²)
+            d_n *= 1 - z
+            d_n *= dh
+            d_z = h_prev[t, ...] - n                      # δ_z = dh ⊙ (h_{t-1} - n) ⊙ z(1-z)
+            d_z *= z - z * z
+            d_z *= dh
+            d_r = d_n * h_n                               # δ_r = δ_n ⊙ h_n ⊙ r(1-r)
+            d_r *= r - r * r
+            delta[:, :H] = d_r
+            delta[:, H:2 * H] = d_z
+            delta[:, 2 * H:3 * H] = d_n * r               # δ_hn = δ_n ⊙ r
+            delta[:, 3 * H:] = d_n
+            dh_next = xp.matmul(delta[:, :3 * H], ctx.w_hh)   # δ^h_t W_hh          (B, H)
+            dh_next += dh * z                             # + the interpolation's direct path
         d_hidden = dA[..., :3 * H]                        # δ^h  (T, B, 3H)
         d_input = xp.concat([dA[..., :2 * H], dA[..., 3 * H:]], axis=-1)   # δ^x = [δ_r, δ_z, δ_n]
         need = ctx.needs_input_grad                       # x, h0, w_ih, ...
