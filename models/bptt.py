@@ -104,6 +104,7 @@ def _input_grads(dA, x, w_ih, need_dx, need_dw_ih, with_bias):
 # ==== RNN ======================================================================
 #
 #   forward   a_t = x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh,    h_t = φ(a_t),  φ = tanh or relu
+#   caches    h_t of every step: it gives φ'(a_t), and as h_{t-1} the product for ∂L/∂W_hh
 #
 #   backward  ∂L/∂h_t gathers two streams: the loss at step t (dy_t) and what
 #             flows back from step t+1 through h_t W_hhᵀ:
@@ -172,6 +173,7 @@ class RNNLayer(Function):
 #             i, f, o = σ(a_i), σ(a_f), σ(a_o);   g = tanh(a_g)
 #             c_t = f ⊙ c_{t-1} + i ⊙ g
 #             h_t = o ⊙ tanh(c_t)
+#   caches    the gates i, f, g, o, the cell c_t, tanh(c_t) and h_t of every step
 #
 #   backward  Two streams arrive at step t: dh_t = dy_t + δ_{t+1} W_hh as in the
 #             RNN, and dc from step t+1 through c_{t+1} = f_{t+1} ⊙ c_t + …:
@@ -281,6 +283,7 @@ class LSTMLayer(Function):
 #   forward   [x_r, x_z, x_n] = x_t W_ihᵀ + b_ih,   [h_r, h_z, h_n] = h_{t-1} W_hhᵀ + b_hh
 #             r = σ(x_r + h_r),   z = σ(x_z + h_z),   n = tanh(x_n + r ⊙ h_n)
 #             h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}  =  n + z ⊙ (h_{t-1} - n)
+#   caches    r, z, n, h_n and h_t of every step
 #
 #   backward  With dh_t = dy_t + (what step t+1 sends back to h_t):
 #                 δ_n  = dh_t ⊙ (1 - z) ⊙ (1 - n²)             (pre-activation of n)
