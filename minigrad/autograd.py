@@ -85,6 +85,8 @@ class Function:
 
     once_differentiable = False
     _to_save = ()            # what forward passed to save_for_backward, if it called it
+    _saved = ()              # the same, as backward gets them (see _saved_form)
+    _freed = False           # set by _release after a backward without retain_graph
 
     # ---- used inside forward ------------------------------------------------
     def save_for_backward(self, *arrays):
@@ -130,9 +132,9 @@ class Function:
         ctx.out_shape = tuple(result.shape)
         # where each input's gradient goes: its node, the leaf itself, or nowhere
         ctx.edges = tuple([(a.grad_fn or a) if need else None for a, need in zip(args, needs)])
-        ctx._freed = False
         ctx._seq = next(_sequence)
-        ctx._saved = tuple([_saved_form(arr, args, result, ctx) for arr in ctx._to_save])
+        if ctx._to_save:
+            ctx._saved = tuple([_saved_form(arr, args, result, ctx) for arr in ctx._to_save])
         y = Tensor(result, grad_fn=ctx)
         y._requires_grad = True             # a float output of an op that needs grad (checked above)
         return y
@@ -142,7 +144,7 @@ class Function:
         only the edges, so that the graph can still be drawn and a second
         backward can say clearly what happened."""
         self.__dict__ = {"needs_input_grad": self.needs_input_grad, "edges": self.edges,
-                         "out_shape": self.out_shape, "_seq": self._seq, "_saved": (), "_freed": True}
+                         "out_shape": self.out_shape, "_seq": self._seq, "_freed": True}
 
 
 def _saved_form(arr, args, result, ctx):
