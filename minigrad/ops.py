@@ -726,7 +726,7 @@ def getitem(x, index):
     elsewhere only beside integers, covering every axis (x[i0, i1]); NumPy and
     CuPy allow them beside slices too, and so does minigrad on those backends.
     """
-    if isinstance(index, (list, Tensor)) or backend.is_host_array(index) or _is_backend_array(index):
+    if isinstance(index, (list, Tensor)) or backend.is_host_array(index) or backend.is_device_array(index):
         idx = _backend_index(index, x)
         if backend.dtype_name(idx.dtype).startswith(("int", "uint")):
             flat = take(x, reshape(Tensor(idx), (-1,)).data, 0)
@@ -737,10 +737,6 @@ def getitem(x, index):
     if builtins.sum(i is not None for i in index) < x.ndim and Ellipsis not in index:
         index = index + (Ellipsis,)      # NumPy's implicit trailing ':'s, made explicit for the standard
     return GetItem.apply(x, index)
-
-
-def _is_backend_array(a):
-    return hasattr(a, "shape") and hasattr(a, "dtype") and hasattr(a, "__array_namespace__")
 
 
 # y = take(x, idx, axis): slices of x along axis;   dx = zeros with g added at idx
@@ -839,7 +835,8 @@ class Where(Function):
 def where(cond, a, b):
     """a where cond is true, else b; cond is a bool tensor (a mask), outside the graph."""
     if not isinstance(cond, Tensor):
-        cond = Tensor(cond) if _is_backend_array(cond) else tensor(cond)
+        is_array = backend.is_host_array(cond) or backend.is_device_array(cond)
+        cond = Tensor(cond) if is_array else tensor(cond)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):    # two numbers: a float tensor of cond's shape
         a = Tensor(backend.of(cond.data).full(cond.shape, a, DEFAULT_DTYPE))
     a, b = _as_pair(a, b)
