@@ -44,12 +44,13 @@ class Backend:
         return getattr(self.xp, name)
 
     def asarray(self, data, dtype=None):
-        """Put host data (lists, scalars, NumPy arrays) on this backend."""
+        """A copy of host data (lists, scalars, NumPy arrays) on this backend,
+        never a view: a tensor must not change when the caller's array does."""
         if dtype is not None:
             dtype = self.dtype(dtype)
         if self.device is None:
-            return np.asarray(data, dtype=dtype)
-        return self.xp.asarray(np.asarray(data), dtype=dtype, device=self.device)
+            return np.array(data, dtype=dtype)
+        return self.xp.asarray(np.asarray(data), dtype=dtype, device=self.device, copy=True)
 
     def full(self, shape, value, dtype):
         if self.device is None:

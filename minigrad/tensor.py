@@ -223,8 +223,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     """
     b = backend.get(device)
     if isinstance(data, Tensor):
-        data = data.data
-    if backend.is_device_array(data):          # an array of a backend (CuPy, the stand-in): via the host
+        data = data.numpy()                    # a host copy
+    elif backend.is_device_array(data):        # an array of a backend (CuPy, the stand-in): via the host
         data = backend.of(data).to_host(data)
     if dtype is None:
         dtype = backend.infer_dtype(data, DEFAULT_DTYPE)

@@ -63,6 +63,11 @@ def test_numpy_host_copies_and_conversions(device):
     assert x[0, 1].item() == 2.5 and float(x[0, 0]) == 1.5 and x.tolist() == [[1.5, 2.5]]
     assert mg.tensor(x, device=device).device == device          # from a tensor on any device
     assert mg.tensor(x.data).device == "cpu"                     # from a device array, via the host
+    source = np.zeros(3)
+    t, u = mg.tensor(source, device=device), mg.tensor(x, device=device)
+    source[0] = 1.0
+    x.data[0, 0] = 5.0
+    assert t.numpy().tolist() == [0, 0, 0] and u.numpy()[0, 0] == 1.5     # tensor() copies, never aliases
     assert "device='array_api_strict'" in repr(mg.tensor([1.0], device="array_api_strict"))
 
 
