@@ -148,12 +148,11 @@ class _RNNBase(nn.Module):
 
     # ---- the autograd path: the cells, step by step -------------------------------
     def _run_autograd(self, x, h0, c0):
-        # The sequence travels between layers as a list of T tensors (B, ·):
-        # taking step t out of one (T, B, ·) tensor would send a full-size
-        # gradient back from every step, T² work in all.
+        # The sequence travels between layers as a list of T tensors (B, ·),
+        # so that no layer has to take its steps out of one (T, B, ·) tensor.
         T = x.shape[0]
         D = 2 if self.bidirectional else 1
-        xs = [x[t] for t in range(T)]                        # T × (B, I)
+        xs = _unstack(x)                                     # T × (B, I)
         h_n, c_n = [], []
         for l in range(self.num_layers):
             outputs = []
@@ -229,6 +228,21 @@ class _RNNBase(nn.Module):
             if getattr(self, flag) != default:
                 s += f", {flag}={getattr(self, flag)!r}"
         return s
+
+
+def _unstack(x):
+    """[x[0], x[1], …, x[T-1]] for x (T, …), taken by halving.
+
+    In this engine the gradient of one slice x[t] is an array the size of x
+    (zeros, with the slice's gradient in place), so taking the T slices
+    directly costs T full-size arrays in backward: O(T²) when x requires
+    grad. Splitting in halves, then halves of halves, makes each level of
+    the split cost one x-sized array: O(T log T).
+    """
+    if x.shape[0] == 1:
+        return [x[0]]
+    half = x.shape[0] // 2
+    return _unstack(x[:half]) + _unstack(x[half:])
 
 
 class RNN(_RNNBase):
