@@ -164,3 +164,26 @@ def test_manual_memory_is_linear_in_length(name):
 def test_autograd_memory_is_linear_in_length():
     small, large = _peak_bytes("RNN", "autograd", 500), _peak_bytes("RNN", "autograd", 2_000)
     assert 3.0 < large / small < 5.0
+
+
+def test_autograd_path_takes_input_steps_in_t_log_t(monkeypatch):
+    """When the input requires grad, the autograd path's slices of it send
+    back x-sized gradients; taken by halving, they total O(T log T) elements
+    (T direct slices would send T² · B · I)."""
+    from minigrad import ops
+    from models.rnn import _unstack
+
+    T, B, I = 64, 2, 3
+    x = mg.randn(T, B, I, dtype="float64", requires_grad=True)
+    steps = _unstack(x)
+    np.testing.assert_array_equal(np.stack([s.numpy() for s in steps]), x.numpy())
+
+    sent = []
+    forward = ops.IndexAdd.forward
+    monkeypatch.setattr(ops.IndexAdd, "forward",
+                        staticmethod(lambda ctx, g, shape, index: sent.append(np.prod(shape)) or
+                                     forward(ctx, g, shape, index)))
+    weights = np.random.default_rng(0).standard_normal((T, B, I))
+    sum((s * mg.tensor(w)).sum() for s, w in zip(steps, weights)).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), weights)
+    assert sum(sent) <= 2 * T * B * I * (np.log2(T) + 1)   # direct slices: T · T·B·I, 5× more here
