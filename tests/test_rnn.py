@@ -272,3 +272,27 @@ def test_constructor_rejects_bad_options():
         models.RNN(3, 4, nonlinearity="sigmoid")
     with pytest.raises(ValueError, match="dropout"):
         models.GRU(3, 4, dropout=1.0)
+
+
+@pytest.mark.parametrize("batched", [True, False])
+@pytest.mark.parametrize("name", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_cells_pass_gradcheck(name, batched, device):
+    mg.manual_seed(5)
+    cell = getattr(models, name)(3, 2, dtype="float64", device=device)
+    rng = np.random.default_rng(5)
+    shape = (2,) if batched else ()
+    x, h, c = (mg.tensor(rng.standard_normal(shape + (n,)), "float64", device, requires_grad=True)
+               for n in (3, 2, 2))
+    names = [n for n, _ in cell.named_parameters()]
+
+    def f(x, h, c, *params):
+        for n, p in zip(names, params):
+            object.__setattr__(cell, n, p)
+        return cell(x, (h, c)) if name == "LSTMCell" else cell(x, h)
+
+    originals = list(cell.parameters())
+    try:
+        assert mg.gradcheck(f, [x, h, c] + originals)
+    finally:
+        for n, p in zip(names, originals):
+            object.__setattr__(cell, n, p)
