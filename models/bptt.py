@@ -209,12 +209,13 @@ class LSTMLayer(Function):
         s = b.full((4 * H,), 0.5, x.dtype)                # ½ on the σ gates, 1 on g
         s[2 * H:3 * H] = 1
         shift = 1 - s                                     # ½ on the σ gates, 0 on g
-        bias = None if b_ih is None else b_ih + b_hh
+        # Both projections come out scaled by s: W_ih's rows and the bias are
+        # scaled here (small arrays), W_hhᵀ's columns by _row_major_transpose.
+        bias = None if b_ih is None else (b_ih + b_hh) * s
         # act holds the input projection of every step, hoisted; step t reads
         # its slice and overwrites it with its gates i, f, g, o (no second buffer)
-        act = _input_projection(x, w_ih, bias)            # (T, B, 4H)
-        act *= s
-        w_hh_t = _row_major_transpose(w_hh, s)            # (H, 4H), columns scaled
+        act = _input_projection(x, w_ih * xp.reshape(s, (4 * H, 1)), bias)   # (T, B, 4H)
+        w_hh_t = _row_major_transpose(w_hh, s)            # (H, 4H)
         hc = b.zeros((2, T + 1, B, H), x.dtype)           # h and c: initial state, then every step
         hs, cs = hc[0, ...], hc[1, ...]
         tanh_c = b.zeros((T, B, H), x.dtype)              # tanh(c_t), reused by backward
