@@ -44,7 +44,8 @@ def main(argv=None):
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"one or more of: {', '.join(DEMOS)}")
     parser.add_argument("--full", action="store_true", help="the larger settings (minutes to an hour)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--out", default="demos/out", help="folder for the PNG plots (default demos/out)")
+    parser.add_argument("--out", default="demos/out", metavar="DIR",
+                        help="folder for the PNG plots (default demos/out)")
     args = parser.parse_args(argv)
 
     unknown = [n for n in args.names if n not in DEMOS]

@@ -44,7 +44,7 @@ class Settings:
     eval_lengths: tuple = (4, 8, 12)
     embed: int = 32                  # E
     hidden: int = 64                 # H of encoder, decoder and attention
-    steps: int = 500                 # Adam steps per model
+    steps: int = 800                 # Adam steps per model
     batch: int = 32
 
 

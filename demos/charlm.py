@@ -47,7 +47,7 @@ MODULES = ("abc", "argparse", "bisect", "calendar", "collections", "contextlib",
 @dataclass
 class Settings:
     kinds: tuple = ("lstm", "gru", "mamba")
-    steps: int = 150                  # Adam steps per model
+    steps: int = 300                  # Adam steps per model
     batch: int = 32                   # windows per step
     window: int = 64                  # characters per window (BPTT length)
     hidden: int = 64                  # recurrent hidden size; Mamba's d_model

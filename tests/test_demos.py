@@ -164,10 +164,10 @@ def test_docstring_corpus_is_english_text():
 
 
 def test_article_table(tmp_path):
-    s = article_table.Settings(lengths=(5, 20), steps=3, batch=4, input_size=3, hidden=8, real_task_length=4)
+    s = article_table.Settings(lengths=(5, 20), steps=3, batch=4, input_size=3, hidden=8, real_task_lengths=(4,))
     r = article_table.run(s, out=str(tmp_path))
     assert set(r["article"]) == {(k, L) for k in ("rnn", "lstm", "gru") for L in (5, 20)}
-    assert set(r["real"]) == {"rnn", "lstm", "gru"}
+    assert set(r["real"]) == {("rnn", 4), ("lstm", 4), ("gru", 4)}
     assert pngs(tmp_path) == ["article_table.png"]
 
 
