@@ -250,7 +250,7 @@ def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
                 node._release()
             for edge, gi in zip(node.edges, input_grads):
                 if edge is not None and gi is not None:
-                    _check_grad_shape(node, edge, gi)
+                    _check_grad(node, edge, gi)
                     _accumulate(pending, waiting, edge, gi)
 
     captured.update(pending)                   # what is left has reached leaves
@@ -269,7 +269,11 @@ def _accumulate(pending, waiting, where, g):
         entry[1] = entry[1] + g
 
 
-def _check_grad_shape(node, edge, g):
+def _check_grad(node, edge, g):
+    """A backward's result for one input: a Tensor of that input's shape."""
+    if not isinstance(g, Tensor):
+        raise TypeError(f"{type(node).__name__}.backward returned a {type(g).__name__}, not a Tensor; "
+                        "a backward working on raw arrays wraps its results with mg.Tensor(array)")
     expected = edge.shape if isinstance(edge, Tensor) else edge.out_shape
     if g.shape != expected:
         raise RuntimeError(f"{type(node).__name__}.backward returned a gradient of shape {g.shape} for an "

@@ -375,8 +375,20 @@ class TooMany(mg.Function):
         return g, g
 
 
+class RawArray(mg.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.data * 2
+
+
 def test_custom_function_mistakes_are_named():
     x = mg.randn(3, requires_grad=True)
+    with pytest.raises(TypeError, match="RawArray.backward returned a ndarray, not a Tensor.*mg.Tensor"):
+        RawArray.apply(x).sum().backward()
     with pytest.raises(RuntimeError, match=r"WrongShape.backward returned a gradient of shape \(\) .* \(3,\)"):
         WrongShape.apply(x).sum().backward()
     with pytest.raises(RuntimeError, match="TooMany.backward returned 2 gradients for 1 forward arguments"):
