@@ -7,6 +7,7 @@ custom Functions.
 """
 
 import gc
+import shutil
 import tracemalloc
 
 import numpy as np
@@ -318,6 +319,17 @@ def test_to_dot_draws_ops_and_leaves():
         assert label in dot
     assert dot.count("->") == 4                  # x→MatMul, w→MatMul, MatMul→Tanh, Tanh→Sum
     assert "leaf ()" in mg.to_dot(mg.tensor(1.0, requires_grad=True))
+
+
+def test_render_dot_draws_with_graphviz_or_says_what_is_missing(tmp_path):
+    y = mg.tanh(mg.randn(2, requires_grad=True)).sum()
+    path = str(tmp_path / "graph.svg")
+    if shutil.which("dot") is None:
+        with pytest.raises(RuntimeError, match="Graphviz"):
+            mg.render_dot(y, path)
+    else:
+        mg.render_dot(y, path)
+        assert "<svg" in open(path).read()
 
 
 # ---- custom Functions ---------------------------------------------------------------
