@@ -45,6 +45,27 @@ def _operand(x):
     return tensor(x)
 
 
+def _operands(a, b):
+    """Both operands of a binary op, with PyTorch's promotion on every backend:
+    an integer or bool tensor meeting a float (a number or a tensor) becomes
+    float first — float32 for a number, the tensor's float dtype otherwise.
+    (NumPy would make int64 * 0.5 float64, and array-api-strict refuses it.)"""
+    a, b = _operand(a), _operand(b)
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a.dtype is not b.dtype:                 # the common case, same dtype, is one test
+                a_float, b_float = backend.is_float(a.dtype), backend.is_float(b.dtype)
+                if a_float and not b_float:
+                    b = astype(b, a.dtype)
+                elif b_float and not a_float:
+                    a = astype(a, b.dtype)
+        elif isinstance(b, float) and not backend.is_float(a.dtype):
+            a = astype(a, DEFAULT_DTYPE)
+    elif isinstance(a, float) and isinstance(b, Tensor) and not backend.is_float(b.dtype):
+        b = astype(b, DEFAULT_DTYPE)
+    return a, b
+
+
 def _normalize_axis(axis, ndim, op="reduction"):
     """Axes as a sorted tuple of non-negative ints; None means all of them.
     A 0-d tensor has no axes: None, 0 and -1 all mean "nothing to reduce"."""
@@ -132,7 +153,7 @@ class Add(Function):
 
 
 def add(a, b):
-    return Add.apply(_operand(a), _operand(b))
+    return Add.apply(*_operands(a, b))
 
 
 # y = a - b;   da = g,  db = -g
@@ -150,7 +171,7 @@ class Sub(Function):
 
 
 def sub(a, b):
-    return Sub.apply(_operand(a), _operand(b))
+    return Sub.apply(*_operands(a, b))
 
 
 # y = a * b;   da = g * b,  db = g * a
@@ -169,7 +190,7 @@ class Mul(Function):
 
 
 def mul(a, b):
-    return Mul.apply(_operand(a), _operand(b))
+    return Mul.apply(*_operands(a, b))
 
 
 # y = a / b;   da = g / b,  db = -g * a / b²
@@ -188,7 +209,7 @@ class Div(Function):
 
 
 def div(a, b):
-    return Div.apply(_operand(a), _operand(b))
+    return Div.apply(*_operands(a, b))
 
 
 # y = -x;   dx = -g
@@ -240,7 +261,7 @@ class Pow(Function):
 
 
 def pow(a, b):
-    a, b = _operand(a), _operand(b)
+    a, b = _operands(a, b)
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
         return PowScalar.apply(a, b)
     if not isinstance(a, Tensor):                   # 2 ** x: the base takes x's dtype
@@ -500,7 +521,7 @@ class Minimum(Function):
 
 def _as_pair(a, b):
     """Binary elementwise functions of the namespace want arrays, not numbers."""
-    a, b = _operand(a), _operand(b)
+    a, b = _operands(a, b)
     if not isinstance(a, Tensor):
         a = Tensor(backend.of(b.data).asarray(a, b.dtype))
     if not isinstance(b, Tensor):
@@ -944,7 +965,7 @@ _COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_eq
 
 
 def compare(how, a, b):
-    a, b = _operand(a), _operand(b)
+    a, b = _operands(a, b)
     xa = a.data if isinstance(a, Tensor) else a
     xb = b.data if isinstance(b, Tensor) else b
     t = a if isinstance(a, Tensor) else b

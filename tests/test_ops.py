@@ -514,6 +514,37 @@ def test_integer_tensors_compute_and_stay_out_of_the_graph(device):
     assert dtype_name(n.dtype) == "int64" and not n.requires_grad
 
 
+PROMOTIONS = {                  # expression on i = [0, 1, 2] (int64), f = [.5, .5, .5] (float32), m = i > 0
+    "i * 0.5": (lambda i, f, m: i * 0.5, "float32", [0.0, 0.5, 1.0]),
+    "2.5 - i": (lambda i, f, m: 2.5 - i, "float32", [2.5, 1.5, 0.5]),
+    "i ** 0.5": (lambda i, f, m: i ** 0.5, "float32", [0.0, 1.0, np.sqrt(2)]),
+    "i + f": (lambda i, f, m: i + f, "float32", [0.5, 1.5, 2.5]),
+    "f / (i + 1)": (lambda i, f, m: f / (i + 1), "float32", [0.5, 0.25, 1 / 6]),
+    "i + 1": (lambda i, f, m: i + 1, "int64", [1, 2, 3]),
+    "m * 1.5": (lambda i, f, m: m * 1.5, "float32", [0.0, 1.5, 1.5]),
+    "maximum(i, 0.5)": (lambda i, f, m: mg.maximum(i, 0.5), "float32", [0.5, 1.0, 2.0]),
+    "where(m, i, 0.5)": (lambda i, f, m: mg.where(m, i, 0.5), "float32", [0.5, 1.0, 2.0]),
+    "i >= 0.5": (lambda i, f, m: i >= 0.5, "bool", [False, True, True]),
+}
+
+
+@pytest.mark.parametrize("name", list(PROMOTIONS))
+def test_integer_tensors_meeting_floats_become_float32_on_every_backend(name, device):
+    """PyTorch's rule, not NumPy's (int64 * 0.5 is float64 there) nor a refusal
+    (array-api-strict's): the same dtype and values on every backend."""
+    fn, dtype, expected = PROMOTIONS[name]
+    i, f = mg.tensor([0, 1, 2], device=device), mg.tensor([0.5, 0.5, 0.5], device=device)
+    y = fn(i, f, i > 0)
+    assert dtype_name(y.dtype) == dtype
+    np.testing.assert_allclose(y.numpy(), expected, rtol=1e-6)
+
+
+def test_a_float_tensor_gets_its_gradient_through_a_mixed_op(device):
+    f = mg.tensor([0.5, 1.5], device=device, requires_grad=True)
+    (f * mg.tensor([2, 3], device=device)).sum().backward()
+    assert dtype_name(f.grad.dtype) == "float32" and f.grad.numpy().tolist() == [2.0, 3.0]
+
+
 STABLE = {
     "sigmoid": (mg.sigmoid, [0.0, 1.0]),
     "softplus": (mg.softplus, [0.0, 1000.0]),
