@@ -21,7 +21,7 @@ from minigrad.tensor import Tensor
 
 
 class GradcheckError(AssertionError):
-    pass
+    """Autograd and finite differences disagree (an AssertionError, so tests fail on it)."""
 
 
 def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, fast_mode=False, seed=0):
@@ -34,6 +34,8 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, fast_mode=False, seed=
         eps, atol, rtol: step size and tolerance, |analytic - numeric| ≤ atol + rtol·|numeric|.
         fast_mode: check one random direction per input instead of every element:
             two evaluations of fn instead of two per element, for large inputs.
+        seed: seeds the random projection (and direction), so a check repeats
+            exactly; None draws them from the generator manual_seed seeds.
     Returns:
         True, or raises GradcheckError naming the input, the worst element and both values.
     """
