@@ -132,7 +132,7 @@ def run(settings=None, seed=0, out="demos/out"):
     ours.bias_ih_l0.data, ours.bias_hh_l0.data = article_rnn.bias.data, mg.zeros(H).data
     y = article_rnn(x)
     results["rnn"] = max_diff(y, ours(x)[0])
-    rows.append(("SimpleRNN", (B, T, I), y.shape, "torch.Size([4, 20, 256])", "models.RNN", fmt_diff(results["rnn"])))
+    rows.append(("SimpleRNN", (B, T, I), y.shape, "torch.Size([4, 20, 256])", "models.RNN", f"{results['rnn']:.1e}"))
 
     article_lstm = ArticleLSTMCell(I, H)
     lstm = LSTMCell(I, H)
@@ -149,20 +149,21 @@ def run(settings=None, seed=0, out="demos/out"):
     y = mg.stack(article_out, axis=1)                       # (B, T, H)
     results["lstm"] = max_diff(y, mg.stack(our_out, axis=1))
     rows.append(("LSTMCell loop", (B, T, I), y.shape, "torch.Size([4, 20, 256])", "models.LSTMCell",
-                 fmt_diff(results["lstm"])))
+                 f"{results['lstm']:.1e}"))
 
+    # The article's update gate is PyTorch's 1 − z, and σ(−a) = 1 − σ(a): negating the z rows maps one onto
+    # the other exactly. What still differs is where the reset gate acts.
     article_gru = ArticleGRUCell(I, H)
     gru = GRUCell(I, H)
-    gru.weight_ih.data = mg.cat([article_gru.W_r.weight[:, :I], article_gru.W_z.weight[:, :I],
-                                 article_gru.W_n.weight[:, :I]], axis=0).data
-    gru.weight_hh.data = mg.cat([article_gru.W_r.weight[:, I:], article_gru.W_z.weight[:, I:],
-                                 article_gru.W_n.weight[:, I:]], axis=0).data
-    gru.bias_ih.data = mg.cat([article_gru.W_r.bias, article_gru.W_z.bias, article_gru.W_n.bias]).data
+    W_r, W_z, W_n = article_gru.W_r.weight, -article_gru.W_z.weight, article_gru.W_n.weight    # (H, I + H) each
+    gru.weight_ih.data = mg.cat([W_r[:, :I], W_z[:, :I], W_n[:, :I]], axis=0).data           # (3H, I)
+    gru.weight_hh.data = mg.cat([W_r[:, I:], W_z[:, I:], W_n[:, I:]], axis=0).data           # (3H, H)
+    gru.bias_ih.data = mg.cat([article_gru.W_r.bias, -article_gru.W_z.bias, article_gru.W_n.bias]).data
     gru.bias_hh.data = mg.zeros(3 * H).data
     y = run_cell(article_gru, x, mg.zeros(B, H))
     results["gru"] = max_diff(y, run_cell(gru, x, mg.zeros(B, H)))
     rows.append(("GRUCell loop", (B, T, I), y.shape, "torch.Size([4, 20, 256])", "models.GRUCell",
-                 fmt_diff(results["gru"])))
+                 f"{results['gru']:.1e}"))
 
     x_ssm = mg.randn(4, 100, 64)
     sketch = ArticleSSMSketch(64, 16)
@@ -177,10 +178,11 @@ def run(settings=None, seed=0, out="demos/out"):
 - SimpleRNN and the LSTM cell are exactly PyTorch's recurrences with the input and
   recurrent weights stored in one matrix: the library's models, given the same
   weights, agree to rounding.
-- The article's GRU cell is not PyTorch's. It scales h by the reset gate before the
-  candidate's matrix, n = tanh(W_n [x, r ⊙ h]) (Cho et al. 2014), where PyTorch
-  and cuDNN put it after, n = tanh(W_in x + r ⊙ (W_hn h + b_hn)); and its update
-  gate is PyTorch's 1 − z. Same weights, different function: max |diff| {results['gru']:.3f}.
+- The article's GRU cell is not PyTorch's. Its update gate is PyTorch's 1 − z
+  (negating those weights maps one onto the other), but it scales h by the reset
+  gate before the candidate's matrix, n = tanh(W_n [x, r ⊙ h]) (Cho et al. 2014),
+  where PyTorch and cuDNN put it after, n = tanh(W_in x + r ⊙ (W_hn h + b_hn)).
+  Same weights, a different function: max |diff| {results['gru']:.3f}.
 - The article's SSM sketch returns one number per step. Its comment promises
   torch.Size([4, 100, 1]), but concatenating 100 tensors of shape (4, 1) along
   dim 1 gives (4, 100) — in PyTorch too — and that is what the same code gives
@@ -201,10 +203,6 @@ def run(settings=None, seed=0, out="demos/out"):
           f"rnn weight_ih grad norm: {results['bptt_grad_norms'][0]:.6f}\n"
           f"rnn weight_hh grad norm: {results['bptt_grad_norms'][1]:.6f}")
     return results
-
-
-def fmt_diff(d):
-    return f"{d:.1e}"
 
 
 # %%
