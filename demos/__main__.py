@@ -18,10 +18,11 @@ import sys
 
 # One BLAS thread. The demos multiply small matrices (batch 32 × hidden 64): a
 # thread pool costs more in hand-offs than it saves, 3× more on the 2 shared
-# cores where these demos were tuned. Set before NumPy loads; a value the
-# user exported wins.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+# cores where these demos were tuned. Set before NumPy loads, and only when run
+# as `python -m demos` (not when imported); a value the user exported wins.
+if __name__ == "__main__":
+    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
 
 from demos import article_table, bottleneck, charlm, exploding, forward, memory, parallel, vanishing  # noqa: E402
 from demos.common import Stopwatch  # noqa: E402
