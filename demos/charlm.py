@@ -115,27 +115,27 @@ def next_char_loss(output, targets):
 
 
 # %% [3] Sampling, one character at a time, carrying the state
+def step(model, token, state):
+    """One character in; the next character's logits (1, V) and the new state out."""
+    if isinstance(model, Mamba):
+        return model.step(mg.tensor([token]), state)          # fixed-size (conv, SSM) state per block
+    logits, state = model(mg.tensor([[token]]), state)        # the LSTM's (h, c) or the GRU's h
+    return logits[:, -1], state
+
+
 def sample(model, stoi, itos, s, temperature, rng):
+    """The prompt, then s.sample_length characters drawn from softmax(logits / temperature)."""
     with mg.no_grad():
-        tokens = [stoi[c] for c in s.prompt]
-        if isinstance(model, Mamba):
-            state = model.initial_state(1)
-            for t in tokens:
-                logits, state = model.step(mg.tensor([t]), state)
-        else:
-            logits, state = model(mg.tensor([tokens]))
-            logits = logits[:, -1]
+        state = model.initial_state(1) if isinstance(model, Mamba) else None
+        for c in s.prompt:
+            logits, state = step(model, stoi[c], state)
         text = []
         for _ in range(s.sample_length):
             z = logits.numpy()[0].astype(np.float64) / temperature
             p = np.exp(z - z.max())
-            t = int(rng.choice(len(p), p=p / p.sum()))
-            text.append(itos[t])
-            if isinstance(model, Mamba):
-                logits, state = model.step(mg.tensor([t]), state)
-            else:
-                logits, state = model(mg.tensor([[t]]), state)
-                logits = logits[:, -1]
+            token = int(rng.choice(len(p), p=p / p.sum()))
+            text.append(itos[token])
+            logits, state = step(model, token, state)
     return s.prompt + "".join(text)
 
 
