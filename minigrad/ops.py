@@ -377,7 +377,24 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        return TanhBackward.apply(g, y)
+
+
+# z = g * (1 - y²): tanh's backward as one op rather than three, since every
+# gate of every RNN step pays it (PyTorch has tanh_backward for this reason);
+# its own backward carries second derivatives:   dg = gz * (1 - y²),  dy = -2 gz g y
+class TanhBackward(Function):
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(g, y)
         return g * (1 - y * y)
+
+    @staticmethod
+    def backward(ctx, gz):
+        g, y = ctx.saved_tensors
+        dg = gz * (1 - y * y) if ctx.needs_input_grad[0] else None
+        dy = -2 * gz * g * y if ctx.needs_input_grad[1] else None
+        return dg, dy
 
 
 def tanh(x):
@@ -403,7 +420,23 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        return SigmoidBackward.apply(g, y)
+
+
+# z = g * y * (1 - y): σ's backward as one op, as for tanh;
+# dg = gz * y * (1 - y),  dy = gz * g * (1 - 2y)
+class SigmoidBackward(Function):
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(g, y)
         return g * y * (1 - y)
+
+    @staticmethod
+    def backward(ctx, gz):
+        g, y = ctx.saved_tensors
+        dg = gz * y * (1 - y) if ctx.needs_input_grad[0] else None
+        dy = gz * g * (1 - 2 * y) if ctx.needs_input_grad[1] else None
+        return dg, dy
 
 
 def sigmoid(x):

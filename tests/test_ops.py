@@ -84,6 +84,13 @@ def binary(fn, a_values=uniform, b_values=uniform):
     return make
 
 
+def same_shape_pair(fn):
+    def make(draw, device):
+        shape = draw(SHAPES)
+        return fn, [leaf(uniform(draw, shape), device), leaf(uniform(draw, shape, -0.99, 0.99), device)]
+    return make
+
+
 def with_number(fn, values=uniform):
     """An op between a tensor and a Python number (the number is weak: no upcast)."""
     def make(draw, device):
@@ -357,7 +364,9 @@ ROWS = {
     "log": unary(mg.log, values=positive),
     "sqrt": unary(mg.sqrt, values=positive),
     "tanh": unary(mg.tanh),
+    "tanh_backward": same_shape_pair(mg.ops.TanhBackward.apply),          # (g, y): the op tanh's backward is
     "sigmoid": unary(mg.sigmoid),
+    "sigmoid_backward": same_shape_pair(mg.ops.SigmoidBackward.apply),
     "relu": unary(mg.relu, values=away_from_zero),
     "softplus": unary(mg.softplus),
     "silu": unary(mg.silu),
@@ -437,8 +446,9 @@ def test_second_derivatives_match_finite_differences(name, device, data):
 COVERAGE = {
     "add": ["add"], "sub": ["sub", "number_minus_tensor"], "mul": ["mul", "tensor_times_number"],
     "div": ["div", "number_over_tensor"], "neg": ["neg"], "pow": ["pow_tensor", "pow_scalar", "number_pow_tensor"],
-    "matmul": ["matmul"], "exp": ["exp"], "log": ["log"], "sqrt": ["sqrt"], "tanh": ["tanh"],
-    "sigmoid": ["sigmoid"], "relu": ["relu"], "softplus": ["softplus"], "silu": ["silu"], "abs": ["abs"],
+    "matmul": ["matmul"], "exp": ["exp"], "log": ["log"], "sqrt": ["sqrt"], "tanh": ["tanh", "tanh_backward"],
+    "sigmoid": ["sigmoid", "sigmoid_backward"], "relu": ["relu"], "softplus": ["softplus"], "silu": ["silu"],
+    "abs": ["abs"],
     "maximum": ["maximum"], "minimum": ["minimum"], "clip": ["clip"], "sum": ["sum"], "mean": ["mean"],
     "max": ["max"], "min": ["min"], "var": ["var"], "logsumexp": ["logsumexp"], "softmax": ["softmax"],
     "log_softmax": ["log_softmax"], "cumsum": ["cumsum"], "reshape": ["reshape"], "permute": ["permute"],
