@@ -39,9 +39,8 @@ def save(fig, out, name):
     path = os.path.join(out, f"{name}.png")
     fig.tight_layout()
     fig.savefig(path, dpi=80)
-    fig.clf()
     import matplotlib.pyplot as plt
-    plt.close(fig)
+    plt.close(fig)                      # free it: a tour draws many
     return path
 
 
