@@ -247,3 +247,21 @@ def test_torch_and_floor_steps_run_at_a_tiny_size(kind):
 def test_scan_and_mamba_block_steps_run_at_a_tiny_size(method):
     assert scan_cases.scan_step(method, 1, 5, 3, 2)() > 0
     assert scan_cases.block_step(method, 1, 5, 4)() > 0
+
+
+# ---- an engine change the profile asked for ---------------------------------
+
+def test_sigmoid_without_where_is_exact_in_both_tails_and_keeps_float32(device):
+    # The profile showed sigmoid's xp.where costing several times the rest of the
+    # op; the where-free form must keep its stability and relative precision.
+    import minigrad as mg
+    x64 = np.array([-1000.0, -88.0, -30.0, -1.5, -1e-3, 0.0, 1e-3, 1.5, 30.0, 88.0, 1000.0])
+    expected = np.exp(-np.logaddexp(0.0, -x64))                       # 1 / (1 + e^-x) without overflow
+    for dtype, rtol in (("float64", 1e-14), ("float32", 1e-6)):
+        with np.errstate(over="raise", invalid="raise", divide="raise"):    # underflow to 0 is fine
+            y = mg.sigmoid(mg.tensor(x64, dtype=dtype, device=device))
+        assert mg.backend.dtype_name(y.dtype) == dtype
+        got = y.numpy()
+        tiny = expected < np.finfo(dtype).tiny                        # underflows in this dtype
+        np.testing.assert_allclose(got[~tiny], expected[~tiny], rtol=rtol, atol=0)
+        assert np.all(got[tiny] < 10 * np.finfo(dtype).tiny)
