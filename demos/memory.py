@@ -42,7 +42,7 @@ class Settings:
     adding_lengths: tuple = (50,)                    # T of the adding problem
     adding_kinds: tuple = ("rnn", "gru")             # models on the adding problem (see demos/nets.py)
     adding_steps: int = 600                          # Adam steps per model
-    first_token_length: int = 20                     # T of the first-token task (0: skip it)
+    first_token_lengths: tuple = (20,)               # T of the first-token task (empty: skip it)
     first_token_kinds: tuple = ("lstm", "lstm-fb1")  # models on the first-token task
     first_token_steps: int = 400
     hidden: int = 64
@@ -50,7 +50,8 @@ class Settings:
 
 
 FULL = Settings(adding_lengths=(50, 100), adding_kinds=("rnn", "lstm", "lstm-fb1", "gru", "ssm"), adding_steps=1500,
-                first_token_kinds=("rnn", "lstm", "lstm-fb1", "gru", "ssm"), first_token_steps=1000)
+                first_token_lengths=(20, 100), first_token_kinds=("rnn", "lstm", "lstm-fb1", "gru", "ssm"),
+                first_token_steps=1000)
 
 
 # %% [1] The adding problem: regression from the last step, MSE against the 1/6 baseline
@@ -101,19 +102,20 @@ def run(settings=None, seed=0, out="demos/out"):
           title=f"The adding problem, {s.adding_steps} steps (baseline: predict the mean, MSE 1/6 = "
                 f"{ADDING_BASELINE:.3f}; Bai et al. 2018 at length 600, for scale)")
 
-    if s.first_token_length:
+    if s.first_token_lengths:
         rows = []
-        for kind in s.first_token_kinds:
-            curve, accuracy = train_first_token(kind, s.first_token_length, s, seed)
-            results["first_token"][kind] = (curve, accuracy)
-            rows.append((LABELS[kind], s.first_token_length, fmt(float(np.mean(curve[-50:]))), f"{accuracy:.3f}"))
+        for length in s.first_token_lengths:
+            for kind in s.first_token_kinds:
+                curve, accuracy = train_first_token(kind, length, s, seed)
+                results["first_token"][kind, length] = (curve, accuracy)
+                rows.append((LABELS[kind], length, fmt(float(np.mean(curve[-50:]))), f"{accuracy:.3f}"))
         table(("model", "T", "train loss (last 50)", "held-out accuracy"), rows,
               title=f"'I grew up in France … I speak fluent ___': the label is the first token, {s.first_token_steps} "
                     f"steps (chance: loss ln 2 = {math.log(2):.3f}, accuracy 0.5)")
 
     plt = pyplot()
     if plt is not None:
-        panels = 2 if s.first_token_length else 1
+        panels = 2 if s.first_token_lengths else 1
         fig, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 3.8), squeeze=False)
         window = 25
         ax = axes[0][0]
@@ -125,13 +127,13 @@ def run(settings=None, seed=0, out="demos/out"):
         ax.set_xlabel("step")
         ax.set_ylabel(f"MSE (running mean of {window})")
         ax.legend(fontsize=7)
-        if s.first_token_length:
+        if s.first_token_lengths:
             ax = axes[0][1]
-            for kind, (curve, _) in results["first_token"].items():
+            for (kind, length), (curve, _) in results["first_token"].items():
                 smooth = np.convolve(curve, np.ones(window) / window, mode="valid")
-                ax.plot(np.arange(len(smooth)) + window - 1, smooth, label=LABELS[kind])
+                ax.plot(np.arange(len(smooth)) + window - 1, smooth, label=f"{LABELS[kind]}, T={length}")
             ax.axhline(math.log(2), color="k", ls="--", lw=1, label="chance (ln 2)")
-            ax.set_title(f"first-token task, T={s.first_token_length}")
+            ax.set_title("first-token task")
             ax.set_xlabel("step")
             ax.set_ylabel("cross-entropy")
             ax.legend(fontsize=7)

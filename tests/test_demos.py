@@ -96,12 +96,12 @@ def test_exploding(tmp_path):
 
 
 def test_memory(tmp_path):
-    s = memory.Settings(adding_lengths=(6,), adding_kinds=("rnn", "ssm"), adding_steps=3, first_token_length=4,
+    s = memory.Settings(adding_lengths=(6,), adding_kinds=("rnn", "ssm"), adding_steps=3, first_token_lengths=(4,),
                         first_token_kinds=("lstm-fb1",), first_token_steps=3, hidden=8, batch=4)
     r = memory.run(s, out=str(tmp_path))
     assert set(r["adding"]) == {("rnn", 6), ("ssm", 6)}
     assert all(np.isfinite(mse) and len(curve) == 3 for curve, mse in r["adding"].values())
-    assert 0 <= r["first_token"]["lstm-fb1"][1] <= 1
+    assert 0 <= r["first_token"]["lstm-fb1", 4][1] <= 1
     assert pngs(tmp_path) == ["memory.png"]
 
 
