@@ -15,7 +15,6 @@ so that a demo compares them with everything else held equal.
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.nn import Linear, Module
 from models import GRU, LSTM, RNN
 from models.mamba import MambaBlock
 
@@ -23,14 +22,14 @@ KINDS = ("rnn", "lstm", "lstm-fb1", "gru", "ssm")
 LABELS = {"rnn": "RNN", "lstm": "LSTM", "lstm-fb1": "LSTM, forget bias 1", "gru": "GRU", "ssm": "selective SSM"}
 
 
-class SSMCore(Module):
+class SSMCore(nn.Module):
     """x (B, T, I) -> Linear to H -> h + MambaBlock(RMSNorm(h)) -> (B, T, H): one residual
     block of the Mamba language model (Gu & Dao 2023, Section 3.4) with a linear
     map in place of the token embedding."""
 
     def __init__(self, input_size, hidden_size, d_state=16):
         super().__init__()
-        self.embed = Linear(input_size, hidden_size)
+        self.embed = nn.Linear(input_size, hidden_size)
         self.norm = nn.RMSNorm(hidden_size)
         self.mixer = MambaBlock(hidden_size, d_state=d_state)
 
@@ -39,7 +38,9 @@ class SSMCore(Module):
         return h + self.mixer(self.norm(h))         # (B, T, H)
 
 
-class SequenceModel(Module):
+class SequenceModel(nn.Module):
+    """kind (one of KINDS) over x (B, T, I), a linear head on the last step: forward(x) -> (B, O)."""
+
     def __init__(self, kind, input_size, hidden_size, output_size):
         super().__init__()
         if kind not in KINDS:
@@ -55,7 +56,7 @@ class SequenceModel(Module):
             self.core = SSMCore(input_size, hidden_size)
         if kind == "lstm-fb1":
             set_forget_bias(self.core, 1.0)
-        self.head = Linear(hidden_size, output_size)
+        self.head = nn.Linear(hidden_size, output_size)
 
     def features(self, x):
         """x (B, T, I) -> the core's output at every step (B, T, H)."""
