@@ -19,7 +19,8 @@ from models import GRU, LSTM, RNN
 from models.mamba import MambaBlock
 
 KINDS = ("rnn", "lstm", "lstm-fb1", "gru", "ssm")
-LABELS = {"rnn": "RNN", "lstm": "LSTM, default init", "lstm-fb1": "LSTM, forget bias 1", "gru": "GRU", "ssm": "selective SSM"}
+LABELS = {"rnn": "RNN", "lstm": "LSTM, default init", "lstm-fb1": "LSTM, forget bias 1", "gru": "GRU",
+          "ssm": "selective SSM"}
 
 
 class SSMCore(nn.Module):
