@@ -1,4 +1,4 @@
-"""python -m benchmarks [CASE ...] [--quick] [--threads N] [--json PATH] [--compare OLD.json] [--list]
+"""python -m benchmarks [CASE ...] [--quick] [--threads N] [--json PATH] [--compare OLD.json] [--markdown] [--list]
 
 Runs every case (or those named: a full name, a group prefix such as `lstm`
 or `scan/B1-D4-N4-L4096`, or a shell pattern such as '*/torch'), prints one
