@@ -23,7 +23,7 @@ from minigrad.ops import (
     abs, add, astype, broadcast_to, cat, chunk, clip, concatenate, cumsum, div, exp, flip, getitem, log,
     log_softmax, logsumexp, matmul, max, maximum, mean, min, minimum, mul, neg, pad, permute, pow,
     relu, reshape, sigmoid, silu, softmax, softplus, split, sqrt, squeeze, stack, sub, sum,
-    sum_to, take, tanh, transpose, unsqueeze, var, where,
+    sum_to, take, tanh, transpose, unbind, unsqueeze, var, where,
 )
 from minigrad.tensor import (
     Tensor, arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,

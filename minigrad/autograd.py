@@ -5,17 +5,23 @@ Forward. Every op is a subclass of Function with two static methods:
     forward(ctx, *args)  -> array      on raw backend arrays; fast
     backward(ctx, grad)  -> grads      on Tensors, one per argument (None if none)
 
+An op with several outputs (split, unbind) returns a tuple of arrays from
+forward; `apply` then returns a tuple of Tensors, and backward receives one
+gradient per output: `backward(ctx, *grads)`, with None for an output that no
+gradient reached (the op decides what that means — usually zeros).
+
 `Function.apply(*args)` unwraps Tensors to arrays, runs forward, and — when some
 input requires grad and grad mode is on — makes the ctx a node of the graph:
 it remembers, for each input, where that input's gradient must go (the node
-that made it, or the leaf Tensor itself), and the tensors forward saved with
+that made it, or the leaf Tensor itself; for an output of a multi-output op,
+the pair (node, output number)), and the tensors forward saved with
 `ctx.save_for_backward`.
 
 Backward. `backward(root)` runs the nodes behind `root` so that each runs
 only after every node that consumes its output (youngest first, see
 _run_backward), calls each node's backward once with the sum of the
-gradients that reached it, and passes the results on to its inputs. Leaves
-add what reaches them to `.grad`.
+gradients that reached it (per output, for a multi-output node), and passes
+the results on to its inputs. Leaves add what reaches them to `.grad`.
 
 Because each op's backward is written with Tensor ops, the same code serves
 first and higher-order gradients: with create_graph=False it runs under
@@ -62,6 +68,10 @@ def is_grad_enabled():
 _OUTPUT = object()   # marks "the op's own output" among the saved tensors
 
 
+class _OutputNumber(int):
+    """Marks "the op's output number i" among a multi-output op's saved tensors."""
+
+
 class Function:
     """Base class of every op; an instance is both the ctx and the graph node.
 
@@ -79,11 +89,27 @@ class Function:
 
         y = Cube.apply(x)
 
+    An op with several outputs returns a tuple of arrays from forward and
+    gets one gradient per output in backward, None for outputs no gradient
+    reached:
+
+        class SplitHalves(Function):
+            @staticmethod
+            def forward(ctx, x):                 # x (2n,) -> (n,), (n,)
+                n = x.shape[0] // 2
+                return x[:n], x[n:]
+            @staticmethod
+            def backward(ctx, g1, g2):           # either may be None
+                ...
+
+        a, b = SplitHalves.apply(x)
+
     Set `once_differentiable = True` on ops whose backward works on raw arrays
     (the hand-written BPTT layers): asking them for create_graph=True raises.
     """
 
     once_differentiable = False
+    n_outputs = 1            # set by apply on the nodes of multi-output ops
     _to_save = ()            # what forward passed to save_for_backward, if it called it
     _saved = ()              # the same, as backward gets them (see _saved_form)
     _freed = False           # set by _release after a backward without retain_graph
@@ -101,8 +127,17 @@ class Function:
     def saved_tensors(self):
         if self._freed:
             raise RuntimeError(_FREED_MESSAGE.format(type(self).__name__))
-        return tuple(Tensor(self._out_data, requires_grad=True, grad_fn=self) if t is _OUTPUT else t
+        return tuple(self._output(t) if t is _OUTPUT or type(t) is _OutputNumber else t
                      for t in self._saved)
+
+    def _output(self, marker):
+        """The op's output, again a Tensor made by this node (so that a backward
+        using it can be differentiated once more)."""
+        if marker is _OUTPUT:
+            return Tensor(self._out_data, requires_grad=True, grad_fn=self)
+        y = Tensor(self._out_data[marker], requires_grad=True, grad_fn=self)
+        y._output_nr = int(marker)
+        return y
 
     # ---- building the graph -------------------------------------------------
     @classmethod
@@ -125,13 +160,16 @@ class Function:
             result = cls.forward(ctx, *raw)
         except (ValueError, TypeError, IndexError, RuntimeError) as e:
             raise _named(e, cls, args) from None
+        if type(result) is tuple:
+            return _apply_multi(ctx, args, needs, result)
         if not (_grad_enabled and any(needs) and backend.is_float(result.dtype)):   # integers carry no gradient
             return Tensor(result)
 
         ctx.needs_input_grad = tuple(needs)
         ctx.out_shape = tuple(result.shape)
         # where each input's gradient goes: its node, the leaf itself, or nowhere
-        ctx.edges = tuple([(a.grad_fn or a) if need else None for a, need in zip(args, needs)])
+        ctx.edges = tuple([((a.grad_fn or a) if a._output_nr is None else (a.grad_fn, a._output_nr))
+                           if need else None for a, need in zip(args, needs)])
         ctx._seq = next(_sequence)
         if ctx._to_save:
             ctx._saved = tuple([_saved_form(arr, args, result, ctx) for arr in ctx._to_save])
@@ -144,7 +182,29 @@ class Function:
         only the edges, so that the graph can still be drawn and a second
         backward can say clearly what happened."""
         self.__dict__ = {"needs_input_grad": self.needs_input_grad, "edges": self.edges,
-                         "out_shape": self.out_shape, "_seq": self._seq, "_freed": True}
+                         "out_shape": self.out_shape, "n_outputs": self.n_outputs,
+                         "_seq": self._seq, "_freed": True}
+
+
+def _apply_multi(ctx, args, needs, results):
+    """apply's second half for an op whose forward returned a tuple of arrays:
+    a tuple of Tensors, output i knowing it is output i of this node."""
+    if not (_grad_enabled and any(needs) and backend.is_float(results[0].dtype)):
+        return tuple([Tensor(r) for r in results])
+    ctx.needs_input_grad = tuple(needs)
+    ctx.n_outputs = len(results)
+    ctx.out_shape = tuple([tuple(r.shape) for r in results])     # one shape per output
+    ctx.edges = tuple([((a.grad_fn or a) if a._output_nr is None else (a.grad_fn, a._output_nr))
+                       if need else None for a, need in zip(args, needs)])
+    ctx._seq = next(_sequence)
+    if ctx._to_save:
+        ctx._saved = tuple([_saved_form(arr, args, results, ctx) for arr in ctx._to_save])
+    ys = []
+    for i, r in enumerate(results):
+        y = Tensor(r, grad_fn=ctx)
+        y._requires_grad, y._output_nr = True, i
+        ys.append(y)
+    return tuple(ys)
 
 
 def _saved_form(arr, args, result, ctx):
@@ -153,6 +213,11 @@ def _saved_form(arr, args, result, ctx):
     if arr is result:
         ctx._out_data = backend.ensure_array(result)
         return _OUTPUT
+    if type(result) is tuple:                        # a multi-output op: is it output i?
+        for i, r in enumerate(result):
+            if arr is r:
+                ctx._out_data = tuple([backend.ensure_array(r) for r in result])
+                return _OutputNumber(i)
     for a in args:
         if isinstance(a, Tensor) and a.data is arr:
             return a
@@ -204,22 +269,31 @@ def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
     first — a heap keyed by that number, as PyTorch's engine does — is
     therefore a topological order, found in the same pass that runs the nodes.
 
+    Multi-output nodes. A gradient for output i of a node waits in slot i of
+    that node's entry; the node runs once, with one gradient per output (None
+    in the slots nothing reached).
+
     No recursion. Backpropagation through time makes graphs as deep as the
     sequence is long (an RNN over 100,000 steps is a chain of a million
     nodes); a recursive walk would exceed Python's stack at ~1000 levels.
 
-    Returns {id(x): (x, gradient)} for the leaves reached, and for `targets`
-    (ids of nodes or leaves whose total gradient the caller wants; None means
-    just the leaves). With targets, nodes that lead to none are not run.
+    `roots` are edges (see _edge_of). Returns {id(x): (x, gradient)} for the
+    leaves reached, and for `targets` (ids of nodes or leaves whose total
+    gradient the caller wants; None means just the leaves; a multi-output
+    node's gradient is its list of one per output). With targets, nodes that
+    lead to none are not run.
     """
     leads = None                               # with targets: the nodes whose backward leads to one
     if targets is not None:
         leads = set()
-        for node in _topological_order(roots):     # inputs first: a node sees its parents' verdicts
-            if any(e is not None and (id(e) in targets or id(e) in leads) for e in node.edges):
-                leads.add(id(node))
+        for node in _topological_order([_node_of(r) for r in roots]):   # inputs first: a node
+            for e in node.edges:                                        # sees its parents' verdicts
+                if e is not None and (id(_node_of(e)) in targets or id(_node_of(e)) in leads):
+                    leads.add(id(node))
+                    break
 
-    pending, waiting = {}, []                  # id -> [node or leaf, summed gradient]; heap of (-seq, node)
+    # id -> [node or leaf, summed gradient (a list of one per output for a multi-output node)]
+    pending, waiting = {}, []                  # and a heap of (-seq, node)
     for root, g in zip(roots, grads):
         _accumulate(pending, waiting, root, g)
 
@@ -239,7 +313,10 @@ def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
                 raise RuntimeError(
                     f"{type(node).__name__}: its backward is written by hand on raw arrays and gives "
                     "first-order gradients only; create_graph=True needs the op's autograd path")
-            input_grads = type(node).backward(node, g)
+            if type(g) is list:                # a multi-output node's slots: one gradient per output
+                input_grads = type(node).backward(node, *g)
+            else:
+                input_grads = type(node).backward(node, g)
             if not isinstance(input_grads, tuple):
                 input_grads = (input_grads,)
             if len(input_grads) != len(node.edges):
@@ -259,14 +336,25 @@ def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
 
 def _accumulate(pending, waiting, where, g):
     entry = pending.get(id(where))
-    if entry is None:
-        pending[id(where)] = [where, g]
-        if not isinstance(where, Tensor):      # a node: it will run; a leaf just collects
-            heapq.heappush(waiting, (-where._seq, where))
-    else:
+    if entry is not None:
         # out of place: add's backward hands one tensor to both inputs, and an
         # in-place += would then double the sibling's gradient too
         entry[1] = entry[1] + g
+    elif type(where) is tuple:                 # output i of a multi-output node: slot i of its entry
+        _accumulate_output(pending, waiting, *where, g)
+    else:
+        pending[id(where)] = [where, g]
+        if not isinstance(where, Tensor):      # a node: it will run; a leaf just collects
+            heapq.heappush(waiting, (-where._seq, where))
+
+
+def _accumulate_output(pending, waiting, node, i, g):
+    entry = pending.get(id(node))
+    if entry is None:
+        entry = pending[id(node)] = [node, [None] * node.n_outputs]
+        heapq.heappush(waiting, (-node._seq, node))
+    slots = entry[1]
+    slots[i] = g if slots[i] is None else slots[i] + g
 
 
 def _check_grad(node, edge, g):
@@ -274,10 +362,28 @@ def _check_grad(node, edge, g):
     if not isinstance(g, Tensor):
         raise TypeError(f"{type(node).__name__}.backward returned a {type(g).__name__}, not a Tensor; "
                         "a backward working on raw arrays wraps its results with mg.Tensor(array)")
-    expected = edge.shape if isinstance(edge, Tensor) else edge.out_shape
+    if isinstance(edge, Tensor):
+        expected = edge.shape
+    elif type(edge) is tuple:                  # output i of a multi-output node
+        expected = edge[0].out_shape[edge[1]]
+    else:
+        expected = edge.out_shape
     if g.shape != expected:
         raise RuntimeError(f"{type(node).__name__}.backward returned a gradient of shape {g.shape} for an "
                            f"input of shape {expected}; each gradient must have its input's shape")
+
+
+def _edge_of(t):
+    """Where a gradient for tensor t goes: the node that made it, or t itself
+    if it is a leaf, or (node, i) if t is output i of a multi-output node."""
+    if t._output_nr is not None:
+        return (t.grad_fn, t._output_nr)
+    return t.grad_fn or t
+
+
+def _node_of(edge):
+    """The node (or leaf) an edge leads to, whichever output of it."""
+    return edge[0] if type(edge) is tuple else edge
 
 
 def _topological_order(roots):
@@ -293,6 +399,7 @@ def _topological_order(roots):
         while stack:
             node, parents = stack[-1]
             for p in parents:
+                p = _node_of(p)
                 if p is not None and not isinstance(p, Tensor) and id(p) not in seen:
                     seen.add(id(p))
                     stack.append((p, iter(p.edges)))
@@ -326,7 +433,7 @@ def backward(t, grad=None, retain_graph=False, create_graph=False):
         raise RuntimeError("backward: this tensor does not require grad and has no grad_fn "
                            "(did an input have requires_grad=True? was it made under no_grad?)")
     g = _seed_grad(t, grad, "backward")
-    result = _run_backward([t.grad_fn or t], [g], retain_graph or create_graph, create_graph)
+    result = _run_backward([_edge_of(t)], [g], retain_graph or create_graph, create_graph)
     for leaf, gi in result.values():
         if not isinstance(leaf, Tensor):
             continue
@@ -359,13 +466,16 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for o, go in zip(outputs, grad_outputs):
         if not o.requires_grad:
             raise RuntimeError("grad: an output does not require grad and has no grad_fn")
-        roots.append(o.grad_fn or o)
+        roots.append(_edge_of(o))
         seeds.append(_seed_grad(o, go, "grad"))
-    where = [x.grad_fn or x for x in inputs]
-    result = _run_backward(roots, seeds, retain_graph, create_graph, targets={id(w) for w in where})
+    where = [_edge_of(x) for x in inputs]
+    result = _run_backward(roots, seeds, retain_graph, create_graph,
+                           targets={id(_node_of(w)) for w in where})
     grads = []
     for i, w in enumerate(where):
-        gi = result.get(id(w), (None, None))[1]
+        gi = result.get(id(_node_of(w)), (None, None))[1]
+        if type(w) is tuple and gi is not None:        # x is output w[1] of a multi-output node
+            gi = gi[w[1]]
         if gi is None and not allow_unused:
             raise RuntimeError(f"grad: input {i} was not used to compute the outputs "
                                "(pass allow_unused=True to get None for it)")

@@ -3,8 +3,10 @@
     print(minigrad.to_dot(loss))            # paste into any Graphviz viewer
     minigrad.render_dot(loss, "graph.png")  # needs the `dot` program
 
-Ops are boxes labelled with their name and output shape; leaves that require
-grad are ellipses with their shape; arrows run the way the forward pass did.
+Ops are boxes labelled with their name and output shape (one per output for
+split, unbind and other multi-output ops, whose arrows carry the output's
+number); leaves that require grad are ellipses with their shape; arrows run
+the way the forward pass did.
 """
 
 import shutil
@@ -24,6 +26,9 @@ def to_dot(t, name="minigrad"):
         lines.append(f'  n{id(node)} [label="{type(node).__name__}\\n{node.out_shape}", shape=box];')
         for e in node.edges:
             if e is None:
+                continue
+            if type(e) is tuple:                   # output i of a multi-output op: a labelled arrow
+                lines.append(f'  n{id(e[0])} -> n{id(node)} [label="{e[1]}"];')
                 continue
             if isinstance(e, Tensor):
                 lines.append(f'  n{id(e)} [label="leaf {e.shape}", shape=ellipse];')

@@ -2,7 +2,8 @@
 
 A Tensor wraps one backend array (`.data`: NumPy on "cpu", CuPy on "cuda").
 If it requires grad and was made by an op, `.grad_fn` is that op's node in the
-graph (a Function instance, see autograd.py); leaves have grad_fn None.
+graph (a Function instance, see autograd.py); leaves have grad_fn None. An
+output of a multi-output op (split, unbind) also knows which output it is.
 Calling `.backward()` on a scalar walks the graph from it and leaves
 d(scalar)/d(leaf) in every leaf's `.grad`, added to what was there.
 
@@ -17,13 +18,14 @@ DEFAULT_DTYPE = "float32"
 
 
 class Tensor:
-    __slots__ = ("data", "grad", "grad_fn", "_requires_grad", "__weakref__")
+    __slots__ = ("data", "grad", "grad_fn", "_requires_grad", "_output_nr", "__weakref__")
     __array_ufunc__ = None     # `ndarray * tensor` calls Tensor.__rmul__, not NumPy
 
     def __init__(self, data, requires_grad=False, grad_fn=None):
         self.data = backend.ensure_array(data)   # the backend array (NumPy's 0-d scalars made arrays)
         self.grad = None                 # a Tensor like self, filled by backward()
         self.grad_fn = grad_fn           # the node that made this tensor, None for leaves
+        self._output_nr = None           # i if this is output i of a multi-output op
         self._requires_grad = False
         if requires_grad:
             self.requires_grad = True
@@ -195,6 +197,7 @@ class Tensor:
     def unsqueeze(self, axis): return ops.unsqueeze(self, axis)
     def split(self, size_or_sizes, axis=0): return ops.split(self, size_or_sizes, axis)
     def chunk(self, chunks, axis=0): return ops.chunk(self, chunks, axis)
+    def unbind(self, axis=0): return ops.unbind(self, axis)
     def cumsum(self, axis): return ops.cumsum(self, axis)
     def flip(self, axis): return ops.flip(self, axis)
     def softmax(self, axis=-1): return ops.softmax(self, axis)

@@ -298,6 +298,12 @@ def chunk_row(draw, device):
     return (lambda x: mg.chunk(x, chunks, axis)), [leaf(uniform(draw, shape), device)]
 
 
+def unbind_row(draw, device):
+    shape = draw(ND_SHAPES)
+    axis = draw(st.integers(-len(shape), len(shape) - 1))
+    return (lambda x: mg.unbind(x, axis)), [leaf(uniform(draw, shape), device)]
+
+
 def where_row(draw, device):
     (c_shape, a_shape, b_shape), _ = draw(hnp.mutually_broadcastable_shapes(
         num_shapes=3, min_dims=0, max_dims=3, max_side=3))
@@ -402,6 +408,7 @@ ROWS = {
     "split": split_row,
     "split_sizes": split_sizes_row,
     "chunk": chunk_row,
+    "unbind": unbind_row,
     "where": where_row,
     "where_number": where_number_row,
     "pad": pad_row,
@@ -457,7 +464,7 @@ COVERAGE = {
     "getitem": ["getitem_basic", "getitem_integer_array", "getitem_integer_pairs", "getitem_mask"],
     "take": ["take"], "concatenate": ["concatenate"], "cat": ["concatenate"], "stack": ["stack"],
     "split": ["split", "split_sizes"],
-    "chunk": ["chunk"], "where": ["where", "where_number"], "pad": ["pad"], "flip": ["flip"],
+    "chunk": ["chunk"], "unbind": ["unbind"], "where": ["where", "where_number"], "pad": ["pad"], "flip": ["flip"],
     "astype": ["astype"], "compare": [], "to_device": [],
 }
 
