@@ -25,6 +25,9 @@ from minigrad.tensor import Tensor
 
 
 # ---- the recurrences, as functions of the step's input and state ---------------
+# Each *_cell is one step from the raw input x; each *_step is the same step
+# from the input's share x W_ihᵀ + b_ih, which does not depend on the state:
+# a sequence model computes it for all T steps in one matrix product first.
 
 def rnn_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
     """Elman's recurrence (Elman 1990):  h' = act(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh).
@@ -32,7 +35,13 @@ def rnn_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
     Args: x (B, I), h (B, H), w_ih (H, I), w_hh (H, H), b_ih and b_hh (H,) or None.
     Returns: h' (B, H).
     """
-    a = _linear(x, w_ih, b_ih) + _linear(h, w_hh, b_hh)       # (B, H)
+    return rnn_step(_linear(x, w_ih, b_ih), h, w_hh, b_hh, nonlinearity)
+
+
+def rnn_step(x_proj, h, w_hh, b_hh=None, nonlinearity="tanh"):
+    """rnn_cell given the input's share x_proj = x W_ihᵀ + b_ih (B, H); the
+    sequence models compute that share for all T steps in one product."""
+    a = x_proj + _linear(h, w_hh, b_hh)                         # (B, H)
     return tanh(a) if nonlinearity == "tanh" else relu(a)
 
 
@@ -53,7 +62,12 @@ def lstm_cell(x, h, c, w_ih, w_hh, b_ih=None, b_hh=None):
     Args: x (B, I), h and c (B, H), w_ih (4H, I), w_hh (4H, H), b_ih and b_hh (4H,) or None.
     Returns: h', c' (B, H) each.
     """
-    gates = _linear(x, w_ih, b_ih) + _linear(h, w_hh, b_hh)   # (B, 4H)
+    return lstm_step(_linear(x, w_ih, b_ih), h, c, w_hh, b_hh)
+
+
+def lstm_step(x_proj, h, c, w_hh, b_hh=None):
+    """lstm_cell given the input's share x_proj = x W_ihᵀ + b_ih (B, 4H)."""
+    gates = x_proj + _linear(h, w_hh, b_hh)                    # (B, 4H)
     i, f, g, o = split(gates, h.shape[-1], axis=-1)            # (B, H) each
     i, f, g, o = sigmoid(i), sigmoid(f), tanh(g), sigmoid(o)
     c = f * c + i * g
@@ -75,8 +89,13 @@ def gru_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None):
     Args: x (B, I), h (B, H), w_ih (3H, I), w_hh (3H, H), b_ih and b_hh (3H,) or None.
     Returns: h' (B, H).
     """
+    return gru_step(_linear(x, w_ih, b_ih), h, w_hh, b_hh)
+
+
+def gru_step(x_proj, h, w_hh, b_hh=None):
+    """gru_cell given the input's share x_proj = x W_ihᵀ + b_ih (B, 3H)."""
     H = h.shape[-1]
-    x_r, x_z, x_n = split(_linear(x, w_ih, b_ih), H, axis=-1)   # (B, H) each
+    x_r, x_z, x_n = split(x_proj, H, axis=-1)                  # (B, H) each
     h_r, h_z, h_n = split(_linear(h, w_hh, b_hh), H, axis=-1)   # (B, H) each
     r = sigmoid(x_r + h_r)
     z = sigmoid(x_z + h_z)

@@ -13,8 +13,13 @@ Two ways to the gradient, chosen with `bptt=`:
     "manual"    (default) each layer-direction is one op with backpropagation
                 through time written by hand (models/bptt.py): fast, and
                 first-order only — create_graph=True through it raises.
-    "autograd"  the cells of models/cells.py applied step by step; the engine
-                records every op and differentiates them, to any order.
+    "autograd"  the recurrences of models/cells.py applied step by step; the
+                engine records every op and differentiates them, to any order.
+                As in the manual path, the input's share of every step,
+                x_t W_ihᵀ + b_ih, is one product over all T steps before the
+                loop; `unbind` then hands out the T steps as one op, whose
+                gradient is one stack (T slices x[t] would each send back a
+                zero-filled array the size of x: O(T²) in backward).
 The two agree to rounding error; the tests hold them to 1e-10 in float64.
 
 Glossary: T sequence length, B batch, I input features (H_in), H hidden
@@ -34,10 +39,10 @@ import math
 
 from minigrad import backend, nn
 from minigrad.nn import functional as F
-from minigrad.ops import cat, squeeze, stack, transpose, unsqueeze
+from minigrad.ops import cat, reshape, squeeze, stack, transpose, unbind, unsqueeze
 from minigrad.tensor import Tensor
 from models.bptt import GRULayer, LSTMLayer, RNNLayer
-from models.cells import gru_cell, lstm_cell, rnn_cell
+from models.cells import gru_step, lstm_step, rnn_step
 
 _GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
 
@@ -148,34 +153,34 @@ class _RNNBase(nn.Module):
 
     # ---- the autograd path: the cells, step by step -------------------------------
     def _run_autograd(self, x, h0, c0):
-        # The sequence travels between layers as a list of T tensors (B, ·),
-        # so that no layer has to take its steps out of one (T, B, ·) tensor.
-        T = x.shape[0]
+        T, B, _ = x.shape
         D = 2 if self.bidirectional else 1
-        xs = _unstack(x)                                     # T × (B, I)
         h_n, c_n = [], []
         for l in range(self.num_layers):
             outputs = []
             for d in range(D):
                 k, reverse = l * D + d, d == 1
-                w = self._weights(l, d)
+                w_ih, w_hh, b_ih, b_hh = self._weights(l, d)
+                # the input's share of every step does not depend on h: x_t W_ihᵀ + b_ih
+                # for all t in one product, then the T steps taken out in one op
+                x_proj = unbind(_input_projection(x, w_ih, b_ih))   # T × (B, G)
                 h, c = h0[k], c0[k]
                 ys = [None] * T
                 for t in (range(T - 1, -1, -1) if reverse else range(T)):
                     if self.mode == "LSTM":
-                        h, c = lstm_cell(xs[t], h, c, *w)
+                        h, c = lstm_step(x_proj[t], h, c, w_hh, b_hh)
                     elif self.mode == "GRU":
-                        h = gru_cell(xs[t], h, *w)
+                        h = gru_step(x_proj[t], h, w_hh, b_hh)
                     else:
-                        h = rnn_cell(xs[t], h, *w, self.nonlinearity)
+                        h = rnn_step(x_proj[t], h, w_hh, b_hh, self.nonlinearity)
                     ys[t] = h
                 h_n.append(h)
                 c_n.append(c)
-                outputs.append(ys)
-            xs = outputs[0] if D == 1 else [cat(pair, axis=-1) for pair in zip(*outputs)]
+                outputs.append(stack(ys))                               # (T, B, H)
+            x = outputs[0] if D == 1 else cat(outputs, axis=-1)         # (T, B, D·H)
             if l < self.num_layers - 1:
-                xs = [self._between_layers(x_t) for x_t in xs]
-        return stack(xs), stack(h_n), (stack(c_n) if self.mode == "LSTM" else None)
+                x = self._between_layers(x)
+        return x, stack(h_n), (stack(c_n) if self.mode == "LSTM" else None)
 
     def _between_layers(self, x):
         """Dropout on a layer's output before the next layer reads it (training only)."""
@@ -230,19 +235,14 @@ class _RNNBase(nn.Module):
         return s
 
 
-def _unstack(x):
-    """[x[0], x[1], …, x[T-1]] for x (T, …), taken by halving.
-
-    In this engine the gradient of one slice x[t] is an array the size of x
-    (zeros, with the slice's gradient in place), so taking the T slices
-    directly costs T full-size arrays in backward: O(T²) when x requires
-    grad. Splitting in halves, then halves of halves, makes each level of
-    the split cost one x-sized array: O(T log T).
-    """
-    if x.shape[0] == 1:
-        return [x[0]]
-    half = x.shape[0] // 2
-    return _unstack(x[:half]) + _unstack(x[half:])
+def _input_projection(x, w_ih, b_ih):
+    """x_t W_ihᵀ + b_ih for every t at once: (T, B, I) -> (T, B, G), as one
+    (T·B, I) @ (I, G) product."""
+    T, B, I = x.shape
+    y = reshape(x, (T * B, I)) @ w_ih.T                          # (T·B, G)
+    if b_ih is not None:
+        y = y + b_ih
+    return reshape(y, (T, B, w_ih.shape[0]))
 
 
 class RNN(_RNNBase):

@@ -166,24 +166,26 @@ def test_autograd_memory_is_linear_in_length():
     assert 3.0 < large / small < 5.0
 
 
-def test_autograd_path_takes_input_steps_in_t_log_t(monkeypatch):
-    """When the input requires grad, the autograd path's slices of it send
-    back x-sized gradients; taken by halving, they total O(T log T) elements
-    (T direct slices would send T² · B · I)."""
+@pytest.mark.parametrize("name", MODELS)
+def test_autograd_path_takes_input_steps_in_one_op(name, monkeypatch):
+    """The autograd path takes the T steps of the input's projection with one
+    unbind, whose gradient is one stack: O(T·B·G) elements in backward. (T
+    slices x[t] would each send back a zero-filled array the size of x: T²·B·G.)"""
     from minigrad import ops
-    from models.rnn import _unstack
 
-    T, B, I = 64, 2, 3
-    x = mg.randn(T, B, I, dtype="float64", requires_grad=True)
-    steps = _unstack(x)
-    np.testing.assert_array_equal(np.stack([s.numpy() for s in steps]), x.numpy())
-
+    T, B = 64, 2
     sent = []
     forward = ops.IndexAdd.forward
     monkeypatch.setattr(ops.IndexAdd, "forward",
                         staticmethod(lambda ctx, g, shape, index: sent.append(np.prod(shape)) or
                                      forward(ctx, g, shape, index)))
-    weights = np.random.default_rng(0).standard_normal((T, B, I))
-    sum((s * mg.tensor(w)).sum() for s, w in zip(steps, weights)).backward()
-    np.testing.assert_array_equal(x.grad.numpy(), weights)
-    assert sum(sent) <= 2 * T * B * I * (np.log2(T) + 1)   # direct slices: T · T·B·I, 5× more here
+    model = _model(name, "autograd")
+    x = mg.randn(T, B, 3, dtype="float64", requires_grad=True)
+    output = model(x)[0]
+    weights = np.random.default_rng(0).standard_normal(output.shape)
+    (output * mg.tensor(weights)).sum().backward()
+    assert sent == []                                  # no slice sent back a zero-filled x-sized array
+    manual = _model(name, "manual")
+    y = mg.tensor(x.numpy(), requires_grad=True)
+    (manual(y)[0] * mg.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), y.grad.numpy(), rtol=1e-10, atol=1e-12)
