@@ -39,7 +39,7 @@ import math
 
 from minigrad import backend, nn
 from minigrad.nn import functional as F
-from minigrad.ops import cat, reshape, squeeze, stack, transpose, unbind, unsqueeze
+from minigrad.ops import cat, squeeze, stack, transpose, unbind, unsqueeze
 from minigrad.tensor import Tensor
 from models.bptt import GRULayer, LSTMLayer, RNNLayer
 from models.cells import gru_step, lstm_step, rnn_step
@@ -161,9 +161,13 @@ class _RNNBase(nn.Module):
             for d in range(D):
                 k, reverse = l * D + d, d == 1
                 w_ih, w_hh, b_ih, b_hh = self._weights(l, d)
-                # the input's share of every step does not depend on h: x_t W_ihᵀ + b_ih
-                # for all t in one product, then the T steps taken out in one op
-                x_proj = unbind(_input_projection(x, w_ih, b_ih))   # T × (B, G)
+                # The input's share of every step does not depend on h: x_t W_ihᵀ + b_ih
+                # for all t in one product, then the T steps taken out in one op. The two
+                # biases only ever add, so b_hh joins that product too — except in the
+                # GRU, whose b_hn sits inside the reset product r ⊙ (h W_hnᵀ + b_hn).
+                if self.mode != "GRU" and b_hh is not None:
+                    b_ih, b_hh = b_ih + b_hh, None
+                x_proj = unbind(F.linear(x, w_ih, b_ih))                # T × (B, G)
                 h, c = h0[k], c0[k]
                 ys = [None] * T
                 for t in (range(T - 1, -1, -1) if reverse else range(T)):
@@ -233,16 +237,6 @@ class _RNNBase(nn.Module):
             if getattr(self, flag) != default:
                 s += f", {flag}={getattr(self, flag)!r}"
         return s
-
-
-def _input_projection(x, w_ih, b_ih):
-    """x_t W_ihᵀ + b_ih for every t at once: (T, B, I) -> (T, B, G), as one
-    (T·B, I) @ (I, G) product."""
-    T, B, I = x.shape
-    y = reshape(x, (T * B, I)) @ w_ih.T                          # (T·B, G)
-    if b_ih is not None:
-        y = y + b_ih
-    return reshape(y, (T, B, w_ih.shape[0]))
 
 
 class RNN(_RNNBase):
