@@ -127,16 +127,16 @@ class Function:
     def saved_tensors(self):
         if self._freed:
             raise RuntimeError(_FREED_MESSAGE.format(type(self).__name__))
-        return tuple(self._output(t) if t is _OUTPUT or type(t) is _OutputNumber else t
-                     for t in self._saved)
+        # the output comes back as a Tensor made by this node, so that a backward
+        # using it can be differentiated once more
+        if self.n_outputs == 1:
+            return tuple(Tensor(self._out_data, requires_grad=True, grad_fn=self) if t is _OUTPUT else t
+                         for t in self._saved)
+        return tuple(self._output(t) if type(t) is _OutputNumber else t for t in self._saved)
 
-    def _output(self, marker):
-        """The op's output, again a Tensor made by this node (so that a backward
-        using it can be differentiated once more)."""
-        if marker is _OUTPUT:
-            return Tensor(self._out_data, requires_grad=True, grad_fn=self)
-        y = Tensor(self._out_data[marker], requires_grad=True, grad_fn=self)
-        y._output_nr = int(marker)
+    def _output(self, i):
+        y = Tensor(self._out_data[i], requires_grad=True, grad_fn=self)
+        y._output_nr = int(i)
         return y
 
     # ---- building the graph -------------------------------------------------
@@ -168,6 +168,7 @@ class Function:
         ctx.needs_input_grad = tuple(needs)
         ctx.out_shape = tuple(result.shape)
         # where each input's gradient goes: its node, the leaf itself, or nowhere
+        # (_edge_of written inline: this line runs for every op)
         ctx.edges = tuple([((a.grad_fn or a) if a._output_nr is None else (a.grad_fn, a._output_nr))
                            if need else None for a, need in zip(args, needs)])
         ctx._seq = next(_sequence)
@@ -194,8 +195,7 @@ def _apply_multi(ctx, args, needs, results):
     ctx.needs_input_grad = tuple(needs)
     ctx.n_outputs = len(results)
     ctx.out_shape = tuple([tuple(r.shape) for r in results])     # one shape per output
-    ctx.edges = tuple([((a.grad_fn or a) if a._output_nr is None else (a.grad_fn, a._output_nr))
-                       if need else None for a, need in zip(args, needs)])
+    ctx.edges = tuple([_edge_of(a) if need else None for a, need in zip(args, needs)])
     ctx._seq = next(_sequence)
     if ctx._to_save:
         ctx._saved = tuple([_saved_form(arr, args, results, ctx) for arr in ctx._to_save])
