@@ -16,10 +16,11 @@ Two ways to the gradient, chosen with `bptt=`:
     "autograd"  the recurrences of models/cells.py applied step by step; the
                 engine records every op and differentiates them, to any order.
                 As in the manual path, the input's share of every step,
-                x_t W_ihᵀ + b_ih, is one product over all T steps before the
-                loop; `unbind` then hands out the T steps as one op, whose
-                gradient is one stack (T slices x[t] would each send back a
-                zero-filled array the size of x: O(T²) in backward).
+                x_t W_ihᵀ + b_ih (+ b_hh, except in the GRU), is one product
+                over all T steps before the loop; `unbind` then hands out the
+                T steps as one op, whose gradient is one stack (T slices
+                x[t] would each send back a zero-filled array the size of
+                x: O(T²) in backward).
 The two agree to rounding error; the tests hold them to 1e-10 in float64.
 
 Glossary: T sequence length, B batch, I input features (H_in), H hidden
