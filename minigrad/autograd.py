@@ -14,7 +14,7 @@ gradient reached (the op decides what that means — usually zeros).
 input requires grad and grad mode is on — makes the ctx a node of the graph:
 it remembers, for each input, where that input's gradient must go (the node
 that made it, or the leaf Tensor itself; for an output of a multi-output op,
-the pair (node, output number)), and the tensors forward saved with
+an Output edge: the node and the output's number), and the tensors forward saved with
 `ctx.save_for_backward`.
 
 Backward. `backward(root)` runs the nodes behind `root` so that each runs
@@ -70,6 +70,16 @@ _OUTPUT = object()   # marks "the op's own output" among the saved tensors
 
 class _OutputNumber(int):
     """Marks "the op's output number i" among a multi-output op's saved tensors."""
+
+
+class Output:
+    """An edge to output `index` of a multi-output node: where the gradient
+    of that output goes. Has the output's shape, as a node has its own."""
+
+    __slots__ = ("node", "index", "out_shape")
+
+    def __init__(self, node, index):
+        self.node, self.index, self.out_shape = node, index, node.out_shape[index]
 
 
 class Function:
@@ -169,7 +179,7 @@ class Function:
         ctx.out_shape = tuple(result.shape)
         # where each input's gradient goes: its node, the leaf itself, or nowhere
         # (_edge_of written inline: this line runs for every op)
-        ctx.edges = tuple([((a.grad_fn or a) if a._output_nr is None else (a.grad_fn, a._output_nr))
+        ctx.edges = tuple([((a.grad_fn or a) if a._output_nr is None else Output(a.grad_fn, a._output_nr))
                            if need else None for a, need in zip(args, needs)])
         ctx._seq = next(_sequence)
         if ctx._to_save:
@@ -340,8 +350,8 @@ def _accumulate(pending, waiting, where, g):
         # out of place: add's backward hands one tensor to both inputs, and an
         # in-place += would then double the sibling's gradient too
         entry[1] = entry[1] + g
-    elif type(where) is tuple:                 # output i of a multi-output node: slot i of its entry
-        _accumulate_output(pending, waiting, *where, g)
+    elif type(where) is Output:                # output i of a multi-output node: slot i of its entry
+        _accumulate_output(pending, waiting, where.node, where.index, g)
     else:
         pending[id(where)] = [where, g]
         if not isinstance(where, Tensor):      # a node: it will run; a leaf just collects
@@ -362,12 +372,7 @@ def _check_grad(node, edge, g):
     if not isinstance(g, Tensor):
         raise TypeError(f"{type(node).__name__}.backward returned a {type(g).__name__}, not a Tensor; "
                         "a backward working on raw arrays wraps its results with mg.Tensor(array)")
-    if isinstance(edge, Tensor):
-        expected = edge.shape
-    elif type(edge) is tuple:                  # output i of a multi-output node
-        expected = edge[0].out_shape[edge[1]]
-    else:
-        expected = edge.out_shape
+    expected = edge.shape if isinstance(edge, Tensor) else edge.out_shape
     if g.shape != expected:
         raise RuntimeError(f"{type(node).__name__}.backward returned a gradient of shape {g.shape} for an "
                            f"input of shape {expected}; each gradient must have its input's shape")
@@ -375,15 +380,15 @@ def _check_grad(node, edge, g):
 
 def _edge_of(t):
     """Where a gradient for tensor t goes: the node that made it, or t itself
-    if it is a leaf, or (node, i) if t is output i of a multi-output node."""
+    if it is a leaf, or an Output edge if t is output i of a multi-output node."""
     if t._output_nr is not None:
-        return (t.grad_fn, t._output_nr)
+        return Output(t.grad_fn, t._output_nr)
     return t.grad_fn or t
 
 
 def _node_of(edge):
     """The node (or leaf) an edge leads to, whichever output of it."""
-    return edge[0] if type(edge) is tuple else edge
+    return edge.node if type(edge) is Output else edge
 
 
 def _topological_order(roots):
@@ -474,8 +479,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     grads = []
     for i, w in enumerate(where):
         gi = result.get(id(_node_of(w)), (None, None))[1]
-        if type(w) is tuple and gi is not None:        # x is output w[1] of a multi-output node
-            gi = gi[w[1]]
+        if type(w) is Output and gi is not None:       # x is output w.index of a multi-output node
+            gi = gi[w.index]
         if gi is None and not allow_unused:
             raise RuntimeError(f"grad: input {i} was not used to compute the outputs "
                                "(pass allow_unused=True to get None for it)")

@@ -12,7 +12,7 @@ the way the forward pass did.
 import shutil
 import subprocess
 
-from minigrad.autograd import _topological_order
+from minigrad.autograd import Output, _topological_order
 from minigrad.tensor import Tensor
 
 
@@ -27,8 +27,8 @@ def to_dot(t, name="minigrad"):
         for e in node.edges:
             if e is None:
                 continue
-            if type(e) is tuple:                   # output i of a multi-output op: a labelled arrow
-                lines.append(f'  n{id(e[0])} -> n{id(node)} [label="{e[1]}"];')
+            if type(e) is Output:                  # output i of a multi-output op: a labelled arrow
+                lines.append(f'  n{id(e.node)} -> n{id(node)} [label="{e.index}"];')
                 continue
             if isinstance(e, Tensor):
                 lines.append(f'  n{id(e)} [label="leaf {e.shape}", shape=ellipse];')
