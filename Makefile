@@ -16,8 +16,9 @@ $(VENV)/.demo: $(VENV)/.base pyproject.toml
 	$(PY) -m pip install --quiet -e ".[demos]"
 	touch $@
 
+# the suite also runs every demo (plots need matplotlib) and the benchmark harness
 $(VENV)/.test: $(VENV)/.base pyproject.toml
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test,demos,bench]"
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.base pyproject.toml
