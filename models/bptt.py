@@ -173,11 +173,12 @@ class RNNLayer(Function):
 #             i, f, o = σ(a_i), σ(a_f), σ(a_o);   g = tanh(a_g)
 #             c_t = f ⊙ c_{t-1} + i ⊙ g
 #             h_t = o ⊙ tanh(c_t)
-#   caches    the gates i, f, g, o, the cell c_t, tanh(c_t) and h_t of every step
+#   caches    the gates i, f, g, o and the states c_t, h_t of every step
+#             (tanh(c_t) is recomputed in backward: cheaper than storing it)
 #
 #   backward  Two streams arrive at step t: dh_t = dy_t + δ_{t+1} W_hh as in the
 #             RNN, and dc from step t+1 through c_{t+1} = f_{t+1} ⊙ c_t + …:
-#                 dc_t = dc_next + dh_t ⊙ o ⊙ (1 - tanh²(c_t)),   dc_next = dc_{t+1} ⊙ f_{t+1}
+#                 dc_t = dh_t ⊙ o ⊙ (1 - tanh²(c_t)) + dc_{t+1} ⊙ f_{t+1}
 #             then the gates, each through its own nonlinearity:
 #                 δ_i = dc_t ⊙ g ⊙ i(1-i)          δ_f = dc_t ⊙ c_{t-1} ⊙ f(1-f)
 #                 δ_g = dc_t ⊙ i ⊙ (1-g²)          δ_o = dh_t ⊙ tanh(c_t) ⊙ o(1-o)
@@ -189,6 +190,11 @@ class RNNLayer(Function):
 #   Speed: σ(u) = (1 + tanh(u/2)) / 2, so with the i, f, o columns of the
 #   projections halved in advance (scale s = ½ there, 1 for g), one tanh over
 #   all 4H columns gives every gate: act = s ⊙ tanh(s ⊙ a) + (1 - s).
+#   In backward, every δ above has a factor (1 - gate) — for g since
+#   1 - g² = (1 - g)(1 + g) — so δ_t = (1 - act_t) ⊙ m_t with
+#       m_t = [dc ⊙ i ⊙ g,  dc ⊙ f ⊙ c_{t-1},  dc ⊙ i ⊙ (1 + g),  dh ⊙ h_t]
+#   using o ⊙ tanh(c_t) = h_t, and dc ⊙ f = the dc_next this step sends back.
+#   (1 - act) for all steps is one pass before the loop; the loop multiplies m_t in.
 
 class LSTMLayer(Function):
     """One direction of one layer of an LSTM over a whole sequence.
@@ -206,19 +212,20 @@ class LSTMLayer(Function):
         xp = b.xp
         T, B, _ = x.shape
         H = w_hh.shape[1]
-        s = b.full((4 * H,), 0.5, x.dtype)                # ½ on the σ gates, 1 on g
-        s[2 * H:3 * H] = 1
+        # s and 1 - s as full (B, 4H) arrays: NumPy multiplies arrays of equal
+        # shape markedly faster than it broadcasts a (4H,) row over B rows
+        s = b.full((B, 4 * H), 0.5, x.dtype)              # ½ on the σ gates, 1 on g
+        s[:, 2 * H:3 * H] = 1
         shift = 1 - s                                     # ½ on the σ gates, 0 on g
         # Both projections come out scaled by s: W_ih's rows and the bias are
         # scaled here (small arrays), W_hhᵀ's columns by _row_major_transpose.
-        bias = None if b_ih is None else (b_ih + b_hh) * s
+        bias = None if b_ih is None else (b_ih + b_hh) * s[0, ...]
         # act holds the input projection of every step, hoisted; step t reads
         # its slice and overwrites it with its gates i, f, g, o (no second buffer)
-        act = _input_projection(x, w_ih * xp.reshape(s, (4 * H, 1)), bias)   # (T, B, 4H)
-        w_hh_t = _row_major_transpose(w_hh, s)            # (H, 4H)
+        act = _input_projection(x, w_ih * xp.reshape(s[0, ...], (4 * H, 1)), bias)   # (T, B, 4H)
+        w_hh_t = _row_major_transpose(w_hh, s[0, ...])    # (H, 4H)
         hc = b.zeros((2, T + 1, B, H), x.dtype)           # h and c: initial state, then every step
         hs, cs = hc[0, ...], hc[1, ...]
-        tanh_c = b.zeros((T, B, H), x.dtype)              # tanh(c_t), reused by backward
         hs[T if reverse else 0, ...] = h0
         cs[T if reverse else 0, ...] = c0
         for t in _steps(T, reverse):
@@ -233,11 +240,9 @@ class LSTMLayer(Function):
             c = f * cs[read, ...]
             c += i * g
             cs[write, ...] = c
-            tc = xp.tanh(c)
-            tanh_c[t, ...] = tc
-            hs[write, ...] = o * tc
+            hs[write, ...] = o * xp.tanh(c)
         ctx.x, ctx.w_ih, ctx.w_hh = x, w_ih, w_hh
-        ctx.act, ctx.hc, ctx.tanh_c = act, hc, tanh_c
+        ctx.act, ctx.hc = act, hc
         ctx.reverse, ctx.with_bias = reverse, b_ih is not None
         return hc[:, :-1, ...] if reverse else hc[:, 1:, ...]
 
@@ -246,31 +251,28 @@ class LSTMLayer(Function):
         xp = backend.of(ctx.act).xp
         dy, dc_out = grad.data[0, ...], grad.data[1, ...]    # ∂L/∂h_t, ∂L/∂c_t from outside: (T, B, H)
         T, B, H = dy.shape
-        act, tanh_c = ctx.act, ctx.tanh_c                  # what forward cached: (T, B, 4H), (T, B, H)
-        h_prev = _new_and_previous(ctx.hc[0, ...], ctx.reverse)[1]
-        c_prev = _new_and_previous(ctx.hc[1, ...], ctx.reverse)[1]
-        dA = xp.empty_like(act)                           # δ of every step, for the products after the loop
-        dh_next = xp.zeros_like(dy[0, ...])               # δ_{t+1} W_hh
+        act = ctx.act                                     # the gates of every step (T, B, 4H)
+        h, h_prev = _new_and_previous(ctx.hc[0, ...], ctx.reverse)   # (T, B, H) each
+        c, c_prev = _new_and_previous(ctx.hc[1, ...], ctx.reverse)
+        dA = 1 - act                                      # (1 - gates); becomes δ step by step
+        dh_next = xp.zeros_like(dy[0, ...])               # δ_{t+1} W_hh: nothing after the last step
         dc_next = xp.zeros_like(dy[0, ...])               # dc_{t+1} ⊙ f_{t+1}
         for t in reversed(_steps(T, ctx.reverse)):
             gates = act[t, ...]                           # (B, 4H)
             i, f, g, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
-            tc = tanh_c[t, ...]
-            dh = dy[t, ...] + dh_next                     # (B, H)
-            dc = 1 - tc * tc                              # dc = dh ⊙ o ⊙ (1 - tanh²c_t) + dc_next
-            dc *= o
+            h_t = h[t, ...]                               # (B, H)
+            tc = xp.tanh(c[t, ...])
+            dh = dy[t, ...] + dh_next
+            dc = o - h_t * tc                             # o ⊙ (1 - tanh²c_t)
             dc *= dh
             dc += dc_next
             dc += dc_out[t, ...]
-            # δ = [σ'(a_i), σ'(a_f), tanh'(a_g), σ'(a_o)] ⊙ [dc ⊙ g, dc ⊙ c_{t-1}, dc ⊙ i, dh ⊙ tanh c_t]
-            delta = dA[t, ...]                            # (B, 4H), a view: written in place
-            delta[...] = 1 - gates
-            delta *= gates                                # σ' = σ(1 - σ) on the i, f, o blocks
-            delta[:, 2 * H:3 * H] = 1 - g * g             # tanh' = 1 - g² on the g block
-            upstream = xp.stack([dc * g, dc * c_prev[t, ...], dc * i, dh * tc], axis=1)   # (B, 4, H)
-            delta *= xp.reshape(upstream, (B, 4 * H))
             dc_next = dc * f
-            dh_next = xp.matmul(delta, ctx.w_hh)          # (B, H)
+            di = dc * i
+            dig = di * g
+            m = xp.concat([dig, dc_next * c_prev[t, ...], di + dig, dh * h_t], axis=1)   # m_t  (B, 4H)
+            dA[t, ...] *= m                               # δ_t = (1 - act_t) ⊙ m_t
+            dh_next = xp.matmul(dA[t, ...], ctx.w_hh)     # (B, H)
         need = ctx.needs_input_grad                       # x, h0, c0, w_ih, ...
         dx, dw_ih, db = _input_grads(dA, ctx.x, ctx.w_ih, need[0], need[3], ctx.with_bias)
         dw_hh = Tensor(xp.matmul(xp.permute_dims(_flat(dA), (1, 0)), _flat(h_prev)))   # Σ_t δ_tᵀ h_{t-1}
