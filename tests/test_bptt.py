@@ -189,3 +189,29 @@ def test_autograd_path_takes_input_steps_in_one_op(name, monkeypatch):
     y = mg.tensor(x.numpy(), requires_grad=True)
     (manual(y)[0] * mg.tensor(weights)).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), y.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+# ---- the layer ops on their own -------------------------------------------------
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("bias", [True, False])
+def test_lstm_layer_gradcheck_with_gradients_on_every_cell_state(reverse, bias, device):
+    """Through the model, ∂L/∂c_t from outside reaches only the last step (c_n).
+    Called directly, LSTMLayer returns every c_t, and gradcheck's random
+    projection of its whole (2, T, B, H) output sends a gradient into each of
+    them: the `dc += ∂L/∂c_t` of every step, in both directions."""
+    from models.bptt import LSTMLayer
+
+    T, B, I, H = 4, 2, 3, 2
+    mg.manual_seed(5)
+
+    def rand(*shape):
+        return mg.randn(*shape, dtype="float64", device=device, requires_grad=True)
+    x, h0, c0, w_ih, w_hh = rand(T, B, I), rand(B, H), rand(B, H), rand(4 * H, I), rand(4 * H, H)
+    biases = [rand(4 * H), rand(4 * H)] if bias else []
+
+    def layer(x, h0, c0, w_ih, w_hh, *b):
+        b_ih, b_hh = b if b else (None, None)
+        return LSTMLayer.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
+
+    assert mg.gradcheck(layer, [x, h0, c0, w_ih, w_hh] + biases)
