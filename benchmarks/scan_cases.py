@@ -57,7 +57,7 @@ def scan_inputs(batch, L, D, N):
 
 
 def scan_step(method, batch, L, D, N):
-    from models.scan import selective_scan
+    from models.ssm import selective_scan
     inputs = scan_inputs(batch, L, D, N)
     target = mg.tensor(np.random.default_rng(1).standard_normal((batch, L, D)).astype(np.float32))
 

@@ -7,7 +7,7 @@ Two claims of the source articles, measured:
    tanh stands between every two steps. The selective SSM's recurrence
    h_t = Ā_t ⊙ h_{t-1} + B̄_t u_t is linear in h, and two linear steps compose
    into one, (a₁, b₁) ∘ (a₂, b₂) = (a₁a₂, a₂b₁ + b₂), so a scan of log₂ L
-   vectorised levels replaces the L-step loop (models/scan.py, "parallel").
+   vectorised levels replaces the L-step loop (models/ssm.py, "parallel").
    Here: time per sequence, forward and backward, as the length grows, for
    an RNN layer (its loop, with hand-written BPTT), and for the SSM scan run
    as a loop ("manual") and as the log-depth scan ("parallel").
@@ -35,7 +35,7 @@ from demos.common import fmt, pyplot, save, table
 from models import RNN
 from models.attention import CausalSelfAttention, cache_bytes
 from models.mamba import MambaBlock
-from models.scan import selective_scan
+from models.ssm import selective_scan
 
 
 @dataclass

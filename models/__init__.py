@@ -4,13 +4,13 @@
     bptt.py    the same recurrences over whole sequences, with backpropagation
                through time written by hand (one op per layer and direction)
     rnn.py     RNN, LSTM, GRU: multi-layer, bidirectional, PyTorch's interface
-    scan.py    selective_scan: Mamba's S6 recurrence, sequential, hand-written and parallel
+    ssm.py     selective_scan: Mamba's S6 recurrence, sequential, hand-written and parallel
     mamba.py   SelectiveSSM, MambaBlock, Mamba: the S6 layer, the block, a language model
     attention.py  AdditiveAttention (Bahdanau), CausalSelfAttention with a KV cache
 """
 
 from models.cells import GRUCell, LSTMCell, RNNCell, gru_cell, lstm_cell, rnn_cell
 from models.rnn import GRU, LSTM, RNN
-from models.scan import selective_scan
+from models.ssm import selective_scan
 from models.mamba import Mamba, MambaBlock, SelectiveSSM
 from models.attention import AdditiveAttention, CausalSelfAttention, scaled_dot_product_attention

@@ -34,7 +34,7 @@ from minigrad.nn.containers import ModuleList
 from minigrad.nn.layers import Embedding, Linear, RMSNorm
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import DEFAULT_DTYPE, arange, zeros
-from models.scan import METHODS, selective_scan
+from models.ssm import METHODS, selective_scan
 
 
 @dataclass
@@ -48,7 +48,7 @@ class MambaConfig:
     dt_rank: int | None = None  # R; None for ⌈d / 16⌉, the paper's choice
     dt_min: float = 0.001       # the initial Δ is log-uniform in [dt_min, dt_max]
     dt_max: float = 0.1
-    scan_method: str = "manual"  # "sequential", "manual" or "parallel" (models/scan.py)
+    scan_method: str = "manual"  # "sequential", "manual" or "parallel" (models/ssm.py)
 
 
 class CausalConv1d(Module):

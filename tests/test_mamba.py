@@ -18,7 +18,7 @@ import minigrad as mg
 from minigrad import backend
 from minigrad.nn import functional as F
 from models.mamba import CausalConv1d, Mamba, MambaBlock, MambaConfig, SelectiveSSM
-from models.scan import METHODS
+from models.ssm import METHODS
 
 
 def small_block(method="manual", dtype="float64", device=None, seed=0):

@@ -1,30 +1,7 @@
-"""Sequential and ModuleList: modules that hold other modules under the names
+"""ModuleList and Sequential: modules that hold other modules under the names
 "0", "1", ..., so their weights are named "layers.0.weight" as in PyTorch."""
 
 from minigrad.nn.module import Module
-
-
-class Sequential(Module):
-    """Calls its modules in order, each on the previous one's output."""
-
-    def __init__(self, *modules):
-        super().__init__()
-        for i, m in enumerate(modules):
-            setattr(self, str(i), _check_module("Sequential", m))
-
-    def forward(self, x):
-        for m in self._modules.values():
-            x = m(x)
-        return x
-
-    def __getitem__(self, i):
-        return list(self._modules.values())[i]
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
 
 
 class ModuleList(Module):
@@ -35,7 +12,7 @@ class ModuleList(Module):
         self.extend(modules)
 
     def append(self, module):
-        setattr(self, str(len(self._modules)), _check_module("ModuleList", module))
+        setattr(self, str(len(self._modules)), _check_module(type(self).__name__, module))
         return self
 
     def extend(self, modules):
@@ -51,6 +28,19 @@ class ModuleList(Module):
 
     def __iter__(self):
         return iter(self._modules.values())
+
+
+class Sequential(ModuleList):
+    """A ModuleList with a forward: calls its modules in order, each on the
+    previous one's output."""
+
+    def __init__(self, *modules):
+        super().__init__(modules)
+
+    def forward(self, x):
+        for m in self:
+            x = m(x)
+        return x
 
 
 def _check_module(name, m):
