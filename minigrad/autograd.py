@@ -345,13 +345,14 @@ def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
 
 
 def _accumulate(pending, waiting, where, g):
+    if type(where) is Output:                  # output i of a multi-output node: slot i of its entry
+        _accumulate_output(pending, waiting, where.node, where.index, g)
+        return
     entry = pending.get(id(where))
     if entry is not None:
         # out of place: add's backward hands one tensor to both inputs, and an
         # in-place += would then double the sibling's gradient too
         entry[1] = entry[1] + g
-    elif type(where) is Output:                # output i of a multi-output node: slot i of its entry
-        _accumulate_output(pending, waiting, where.node, where.index, g)
     else:
         pending[id(where)] = [where, g]
         if not isinstance(where, Tensor):      # a node: it will run; a leaf just collects

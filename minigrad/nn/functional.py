@@ -230,15 +230,21 @@ def cross_entropy(input, target, ignore_index=-100, reduction="mean"):
     return sum(losses)
 
 
-def mse_loss(input, target, reduction="mean"):
-    """(input - target)², averaged (or summed, or kept) over every element."""
-    _check_float("mse_loss", "input", input)
-    _check_reduction("mse_loss", reduction)
+def _elementwise_target(name, input, target, reduction):
+    """The checks an elementwise loss makes; the target as a Tensor like input."""
+    _check_float(name, "input", input)
+    _check_reduction(name, reduction)
     if not isinstance(target, Tensor):
         target = tensor(target, dtype=input.dtype, device=input.device)
     if target.shape != input.shape:
-        raise ValueError(f"mse_loss: input has shape {input.shape} but target has shape {target.shape}; "
+        raise ValueError(f"{name}: input has shape {input.shape} but target has shape {target.shape}; "
                          "they must match (no broadcasting)")
+    return target
+
+
+def mse_loss(input, target, reduction="mean"):
+    """(input - target)², averaged (or summed, or kept) over every element."""
+    target = _elementwise_target("mse_loss", input, target, reduction)
     d = input - target
     return _reduce(d * d, reduction)
 
@@ -250,11 +256,5 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
 
     which never takes the log of a rounded-to-zero probability, so it stays
     finite for logits of any size."""
-    _check_float("binary_cross_entropy_with_logits", "input", input)
-    _check_reduction("binary_cross_entropy_with_logits", reduction)
-    if not isinstance(target, Tensor):
-        target = tensor(target, dtype=input.dtype, device=input.device)
-    if target.shape != input.shape:
-        raise ValueError(f"binary_cross_entropy_with_logits: input has shape {input.shape} but target has "
-                         f"shape {target.shape}; they must match")
+    target = _elementwise_target("binary_cross_entropy_with_logits", input, target, reduction)
     return _reduce(softplus(input) - input * target, reduction)
