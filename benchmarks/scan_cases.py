@@ -2,16 +2,19 @@
 
     sequential   a time loop of minigrad ops; BPTT by autograd
     manual       one op: the loop forwards, the adjoint loop backwards, by hand
-    parallel     a log-depth associative scan over the length, vectorised
+    parallel     log-depth associative scans over chunks of the length, the
+                 chunk sized by models.ssm.chunk_length
+    one-chunk    the parallel method with chunk = L: one scan of depth log2(L)
+                 over the whole sequence, the textbook form
 
 Two shapes, lengths 256, 1024 and 4096:
     large   batch 8, d_inner 64, d_state 16: 8,192 numbers of state per step.
             Each step is real work, the loop's per-step overhead is amortised,
-            and a parallel scan's extra passes over (B, L, D, N) memory cost
-            more than they save on 2 cores.
+            and a scan over the whole sequence streams (B, L, D, N) arrays
+            through memory: the chunked scan (chunks of 8 steps) stays in cache.
     tiny    batch 1, d_inner 4, d_state 4: 16 numbers of state per step. The
             loop is nothing but per-step overhead, which the parallel scan
-            replaces with log2(L) vectorised passes.
+            replaces with log2(L) vectorised passes (one chunk up to L = 4096).
 
 A small Mamba block (d_model 32, so d_inner 64 and d_state 16, batch 8,
 length 256) is timed the same way, one training step per scan method: its
@@ -30,7 +33,8 @@ import numpy as np
 import minigrad as mg
 from benchmarks.harness import Case
 
-METHODS = ("sequential", "manual", "parallel")
+METHODS = ("sequential", "manual", "parallel", "one-chunk")
+BLOCK_METHODS = ("sequential", "manual", "parallel")          # MambaBlock's scan_method
 SHAPES = {"large": (8, 64, 16), "tiny": (1, 4, 4)}      # (batch, d_inner, d_state)
 LENGTHS = (256, 1024, 4096)
 MEMORY_LENGTH = 4096
@@ -58,6 +62,7 @@ def scan_inputs(batch, L, D, N):
 
 def scan_step(method, batch, L, D, N):
     from models.ssm import selective_scan
+    options = {"method": "parallel", "chunk": L} if method == "one-chunk" else {"method": method}
     inputs = scan_inputs(batch, L, D, N)
     target = mg.tensor(np.random.default_rng(1).standard_normal((batch, L, D)).astype(np.float32))
 
@@ -65,7 +70,7 @@ def scan_step(method, batch, L, D, N):
         start = perf_counter()
         for x in inputs:
             x.grad = None
-        y = selective_scan(*inputs, method=method)                                    # (B, L, D)
+        y = selective_scan(*inputs, **options)                                        # (B, L, D)
         loss = ((y - target) ** 2).mean()
         loss.backward()
         return perf_counter() - start
@@ -96,11 +101,13 @@ def cases():
             base = f"scan/{size_name(batch, L, D, N)}"
             sequential = f"{base}/sequential"
             for method in METHODS:
-                ratios = () if method == "sequential" else (("sequential", sequential),)
+                ratios = {"sequential": (), "manual": (("sequential", sequential),),
+                          "parallel": (("sequential", sequential), ("manual", f"{base}/manual")),
+                          "one-chunk": (("sequential", sequential), ("parallel", f"{base}/parallel"))}[method]
                 out.append(Case(f"{base}/{method}", partial(scan_step, method, batch, L, D, N), ratios=ratios))
     batch, L, d_model = BLOCK
     base = f"mamba-block/B{batch}-L{L}-dm{d_model}"
-    for method in METHODS:
+    for method in BLOCK_METHODS:
         ratios = () if method == "sequential" else (("sequential", f"{base}/sequential"),)
         out.append(Case(f"{base}/{method}", partial(block_step, method, batch, L, d_model), ratios=ratios))
     batch, D, N = SHAPES["large"]

@@ -44,8 +44,9 @@ Three methods, all giving the same numbers:
     "manual"      one op: the forward loop, and a hand-written backward loop
                   running the adjoint recurrence; memory O(√L) states.
     "parallel"    one op: a log-depth associative scan for the forward and
-                  for the backward (itself a reversed linear scan); memory
-                  O(L) states, few but large vectorised operations.
+                  for the backward (itself a reversed linear scan), over
+                  chunks of the length sized to fill the vector units and
+                  stay in cache; few but wide vectorised operations.
 
 The skip D ⊙ u and the gate silu(z) are ordinary minigrad ops applied to the
 scan's output, shared by the three methods; each method computes
@@ -61,7 +62,7 @@ from minigrad.tensor import Tensor, zeros
 METHODS = ("sequential", "manual", "parallel")
 
 
-def selective_scan(u, delta, A, B, C, D=None, z=None, method="manual"):
+def selective_scan(u, delta, A, B, C, D=None, z=None, method="manual", chunk=None):
     """The S6 selective scan: h_t = exp(Δ_t A) ⊙ h_{t-1} + Δ_t B_t u_t,  y_t = h_t C_t + D ⊙ u_t.
 
     Args:
@@ -73,16 +74,21 @@ def selective_scan(u, delta, A, B, C, D=None, z=None, method="manual"):
         D: (Dn,) skip connection, or None for none.
         z: (B, L, Dn) gate, or None; the output is then y ⊙ silu(z).
         method: "sequential", "manual" or "parallel" (see the module docstring).
+        chunk: the parallel method's steps per chunk (see ParallelScan); None
+            picks chunk_length(B, Dn, N), and chunk >= L scans the whole
+            sequence at once.
     Returns:
         (B, L, Dn), the dtype and device of u.
     """
-    _check(u, delta, A, B, C, D, z, method)
+    _check(u, delta, A, B, C, D, z, method, chunk)
     if method == "sequential":
         y = _scan_sequential(u, delta, A, B, C)
     elif method == "manual":
         y = ManualScan.apply(u, delta, A, B, C)
     else:
-        y = ParallelScan.apply(u, delta, A, B, C)
+        if chunk is None:
+            chunk = chunk_length(u.shape[0], u.shape[2], A.shape[1])
+        y = ParallelScan.apply(u, delta, A, B, C, chunk)
     if D is not None:
         y = y + u * D                     # (B, L, Dn) + (B, L, Dn) ⊙ (Dn,)
     if z is not None:
@@ -206,7 +212,7 @@ class ManualScan(Function):
         return Tensor(du), Tensor(ddelta), Tensor(dA), Tensor(dB), Tensor(dC)
 
 
-# ---- "parallel": a log-depth associative scan --------------------------------
+# ---- "parallel": a log-depth associative scan, chunk by chunk ----------------
 
 def linear_scan(a, b):
     """h_t = a_t ⊙ h_{t-1} + b_t along axis 0, with h_{-1} = 0, in log₂ L levels.
@@ -248,88 +254,149 @@ def linear_scan(a, b):
     return b
 
 
+PARALLEL_WIDTH = 2 ** 16    # numbers of state in one chunk of the parallel scan (256 KiB in float32)
+
+
+def chunk_length(batch, d_inner, d_state):
+    """Steps per chunk of the parallel scan: enough that a chunk holds about
+    PARALLEL_WIDTH numbers of state, at least one. 8 steps at B·Dn·N = 8192,
+    4096 steps at B·Dn·N = 16 (see ParallelScan)."""
+    return max(1, PARALLEL_WIDTH // (batch * d_inner * d_state))
+
+
+def _chunk_states(xp, h_in, u, delta, A, B):
+    """Ā_t and h_t for the K steps of one chunk, time-major, from the state
+    h_in entering it: u, Δ (K, B, Dn), B (K, B, N), h_in (B, Dn, N) ->
+    Ā, h (K, B, Dn, N)."""
+    A_bar = xp.exp(delta[..., None] * A)                           # Ā_t = exp(Δ_t A)
+    Bu = (delta * u)[..., None] * B[:, :, None, :]                 # B̄_t u_t = Δ_t B_t u_t
+    Bu[0, ...] += A_bar[0, ...] * h_in                             # the chunk starts from h_in, not 0
+    return A_bar, linear_scan(A_bar, Bu)
+
+
 def _swap_batch_time(xp, x):
     """(B, L, ...) <-> (L, B, ...), a view."""
     return xp.permute_dims(x, (1, 0) + tuple(range(2, x.ndim)))
 
 
+def _time_major(xp, x):
+    """(B, L, ...) -> (L, B, ...) as a new array laid out time-major, so that
+    a chunk of steps is one block of memory (reshape with copy=True writes its
+    copy in row-major order); a quarter faster than scanning strided views."""
+    swapped = _swap_batch_time(xp, x)
+    return xp.reshape(swapped, swapped.shape, copy=True)
+
+
 class ParallelScan(Function):
-    """y_t = Σ_n C_t[n] h_t[..., n] with every h_t from one associative scan.
+    """y_t = Σ_n C_t[n] h_t[..., n], the states from associative scans over chunks of the length.
 
-    Forward: Ā = exp(ΔA) and B̄u = ΔBu for all t at once, (L, B, Dn, N), then
-    linear_scan. The op works time-major, (L, B, ...), so that each time step
-    is one contiguous block and the scan's strided slices move whole blocks.
+    A scan turns time into width: linear_scan does the K steps of a chunk in
+    log₂ K rounds, each round one vectorised operation over all K steps'
+    states at once. Width pays only until each operation is wide enough to
+    hide its fixed cost per call; past that point, a wider operation just
+    streams arrays that no longer fit in cache, and the scan's extra work
+    (about twice the loop's arithmetic, and passes over K·B·Dn·N numbers
+    instead of B·Dn·N) costs more than it saves. So the op scans the sequence
+    in chunks of K steps: log-depth inside a chunk, and from one chunk to the
+    next the carried state, which enters as the first step's h_{-1} — the
+    structure of Mamba's CUDA kernel, which scans chunks of 2048 steps inside
+    a thread block and carries the running state from chunk to chunk.
 
-    Backward. With Q_t = Ā_t ⊙ Ḡ_t — the gradient step t passes back to h_{t-1} —
-    the adjoint recurrence of ManualScan.backward, Ḡ_t = g_t + Ā_{t+1} ⊙ Ḡ_{t+1},
-    becomes
-        Q_t = Ā_t ⊙ g_t + Ā_t ⊙ Q_{t+1},     Q_L = 0,
-    a linear recurrence with the forward's own coefficients, run from the end:
-    linear_scan again, on the reversed sequence. Then Ḡ_t = g_t + Q_{t+1}, and
-    the gradient into exp(Δ_t A) is s_t = ∂Ā_t ⊙ Ā_t = Q_t ⊙ h_{t-1}; the other
-    equations are ManualScan's, for all t at once.
+    K comes from chunk_length: a chunk holds about 65,536 numbers of state.
+    With a tiny state (B·Dn·N = 16) that is the whole of a 4096-step sequence,
+    one scan of depth 12 where the loop takes 4096 steps; with a state of
+    8192 numbers K = 8, and the width comes from the state itself. chunk = L
+    gives the textbook form, one scan of depth log₂ L over all L·B·Dn·N
+    numbers — the right choice on a GPU, where each round is one kernel over
+    all of them (`python -m benchmarks scan` times both here).
 
-    Memory: a few (L, B, Dn, N) tensors — what a GPU trades for doing all L
-    steps in parallel.
+    Memory, as in ManualScan: the forward keeps the state entering each chunk,
+    and the backward recomputes one chunk's Ā and h from it: L/K + a few K
+    states of (B, Dn, N), never a (B, L, Dn, N) tensor.
 
-    When it wins. The scan does about twice the arithmetic of the loop, in
-    log₂ L rounds instead of L steps. On a CPU core, NumPy runs each round's
-    operations one element after another, so the scan wins only where the
-    loop is all per-step overhead: with a small state per step (B·Dn·N in the
-    tens) it beats the hand-written loop by 10-30× and the autograd loop by
-    over 100×. With a state in the thousands the loop's step is real work on
-    arrays that stay in cache, while the scan streams (L, B, Dn, N) tensors
-    through memory: there the hand-written loop wins by about 2-3×
-    (`python -m benchmarks scan`). The crossover lies near B·Dn·N ≈ 2000-4000
-    at L = 1024 on a 2-core Xeon. On a GPU each round is one
-    kernel over all L·B·Dn·N elements at once, and depth log₂ L beats L.
+    Backward, one chunk at a time from the last. With Q_t = Ā_t ⊙ Ḡ_t — the
+    gradient step t passes back to h_{t-1} — the adjoint recurrence of
+    ManualScan.backward, Ḡ_t = g_t + Ā_{t+1} ⊙ Ḡ_{t+1}, becomes
+        Q_t = Ā_t ⊙ g_t + Ā_t ⊙ Q_{t+1},
+    a linear recurrence with the forward's own coefficients, run from the
+    end: linear_scan again, on the time-reversed chunk. Q at the first step
+    of the next chunk is the carry, added to g at the chunk's last step. Then
+    Ḡ_t = g_t + Q_{t+1}, and the gradient into exp(Δ_t A) is
+    s_t = ∂Ā_t ⊙ Ā_t = Q_t ⊙ h_{t-1}; the other equations are ManualScan's,
+    for all K steps at once.
     """
 
     once_differentiable = True
 
     @staticmethod
-    def forward(ctx, u, delta, A, B, C):
-        xp = backend.of(u).xp
-        delta_T = _swap_batch_time(xp, delta)                               # (L, B, Dn)
-        Bu = _swap_batch_time(xp, delta * u)[..., None] * _swap_batch_time(xp, B)[:, :, None, :]   # (L, B, Dn, N)
-        A_bar = xp.exp(delta_T[..., None] * A)                              # (L, B, Dn, N)
-        h = linear_scan(A_bar, Bu)                                          # (L, B, Dn, N)
-        ctx.save_for_backward(u, delta, A, B, C, A_bar, h)
-        y = xp.matmul(h, _swap_batch_time(xp, C)[..., None])[..., 0]        # (L, B, Dn)
-        return _swap_batch_time(xp, y)                                      # (B, L, Dn)
+    def forward(ctx, u, delta, A, B, C, chunk):
+        b = backend.of(u)
+        xp = b.xp
+        batch, length, d_inner = u.shape
+        u_T, delta_T, B_T, C_T = (_time_major(xp, x) for x in (u, delta, B, C))   # (L, B, ...)
+        h = b.zeros((batch, d_inner, A.shape[1]), u.dtype)                # h_{-1} = 0
+        y = b.zeros((length, batch, d_inner), u.dtype)                     # time-major
+        checkpoints = []
+        for start in range(0, length, chunk):
+            k = slice(start, min(start + chunk, length))
+            checkpoints.append(h)                                          # the state entering the chunk
+            _, h_k = _chunk_states(xp, h, u_T[k, ...], delta_T[k, ...], A, B_T[k, ...])   # (K, B, Dn, N)
+            y[k, ...] = xp.matmul(h_k, C_T[k, ..., None])[..., 0]          # (K, B, Dn)
+            h = xp.astype(h_k[-1, ...], h_k.dtype, copy=True)             # a view would keep the chunk alive
+        ctx.save_for_backward(u, delta, A, B, C)
+        ctx.checkpoints, ctx.chunk = checkpoints, chunk
+        return _swap_batch_time(xp, y)                                     # (B, L, Dn)
 
     @staticmethod
     def backward(ctx, grad):
-        u, delta, A, B, C, A_bar, h = (t.data for t in ctx.saved_tensors)
-        xp = backend.of(u).xp
-        u, delta, B, C, g_y = (_swap_batch_time(xp, x) for x in (u, delta, B, C, grad.data))   # time-major
-        g = g_y[..., None] * C[:, :, None, :]                               # ∂y_t/∂h_t part (L, B, Dn, N)
-        # Q_t = Ā_t ⊙ Ḡ_t: the forward's scan on the time-reversed sequences
-        Q = xp.flip(linear_scan(xp.flip(A_bar, axis=0), xp.flip(A_bar * g, axis=0)), axis=0)
-        G = g
-        G[:-1, ...] += Q[1:, ...]                                           # Ḡ_t = g_t + Q_{t+1}
-        s = Q[1:, ...] * h[:-1, ...]                                        # s_t for t ≥ 1; s_0 = 0 as h_{-1} = 0
-        r = xp.matmul(G, B[..., None])[..., 0]                              # Σ_n Ḡ_t B_t (L, B, Dn)
-        du = r * delta
-        ddelta = r * u
-        ddelta[1:, ...] += xp.matmul(s[..., None, :], A[..., None])[..., 0, 0]   # Σ_n s_t A
-        s *= delta[1:, ..., None]
-        dA = xp.sum(s, axis=(0, 1))                                         # Σ_{t,b} s_t Δ_t (Dn, N)
-        dB = xp.matmul((delta * u)[:, :, None, :], G)[:, :, 0, :]           # Σ_d Ḡ_t Δ_t u_t (L, B, N)
-        dC = xp.matmul(g_y[:, :, None, :], h)[:, :, 0, :]                   # Σ_d g_y,t h_t (L, B, N)
+        u, delta, A, B, C = (t.data for t in ctx.saved_tensors)
+        b = backend.of(u)
+        xp = b.xp
+        u, delta, B, C, g_y = (_time_major(xp, x) for x in (u, delta, B, C, grad.data))   # (L, B, ...)
+        du, ddelta = b.zeros(u.shape, u.dtype), b.zeros(u.shape, u.dtype)   # (L, B, Dn)
+        dB, dC = b.zeros(B.shape, u.dtype), b.zeros(B.shape, u.dtype)       # (L, B, N)
+        dA = b.zeros(A.shape, u.dtype)                                      # (Dn, N)
+        Q_next = b.zeros(ctx.checkpoints[0].shape, u.dtype)                # Q at the next chunk's first step
+        ones = b.full((A.shape[1], 1), 1.0, u.dtype)                        # Σ_n as a product: NumPy's sum over
+                                                                            # a short last axis is 5× slower
+        for segment in reversed(range(len(ctx.checkpoints))):
+            k = slice(segment * ctx.chunk, min((segment + 1) * ctx.chunk, u.shape[0]))
+            h_in = ctx.checkpoints[segment]                                # (B, Dn, N)
+            A_bar, h = _chunk_states(xp, h_in, u[k, ...], delta[k, ...], A, B[k, ...])    # recomputed (K, B, Dn, N)
+            g = g_y[k, ..., None] * C[k, :, None, :]                       # ∂y_t/∂h_t part (K, B, Dn, N)
+            g[-1, ...] += Q_next                                           # the last state also feeds the next chunk
+            Q = xp.flip(linear_scan(xp.flip(A_bar, axis=0), xp.flip(A_bar * g, axis=0)), axis=0)
+            G = g
+            G[:-1, ...] += Q[1:, ...]                                      # Ḡ_t = g_t + Q_{t+1}
+            Q_next = A_bar[0, ...] * G[0, ...]                              # Q at this chunk's first step
+            s = Q                                                          # s_t = Q_t ⊙ h_{t-1}, in place
+            s[1:, ...] *= h[:-1, ...]
+            s[0, ...] *= h_in
+            r = xp.matmul(G, B[k, ..., None])[..., 0]                      # Σ_n Ḡ_t B_t (K, B, Dn)
+            du[k, ...] = r * delta[k, ...]
+            ddelta[k, ...] = r * u[k, ...] + xp.matmul(s * A, ones)[..., 0]   # + Σ_n s_t A
+            s *= delta[k, ..., None]
+            dA = dA + xp.sum(s, axis=(0, 1))                                # Σ_{t,b} s_t Δ_t (Dn, N)
+            dB[k, ...] = xp.matmul((delta[k, ...] * u[k, ...])[:, :, None, :], G)[:, :, 0, :]   # Σ_d Ḡ_t Δ_t u_t
+            dC[k, ...] = xp.matmul(g_y[k, :, None, :], h)[:, :, 0, :]                          # Σ_d g_y,t h_t
         return (Tensor(_swap_batch_time(xp, du)), Tensor(_swap_batch_time(xp, ddelta)), Tensor(dA),
-                Tensor(_swap_batch_time(xp, dB)), Tensor(_swap_batch_time(xp, dC)))
+                Tensor(_swap_batch_time(xp, dB)), Tensor(_swap_batch_time(xp, dC)), None)
 
 
 # ---- checking the arguments --------------------------------------------------
 
-def _check(u, delta, A, B, C, D, z, method):
+def _check(u, delta, A, B, C, D, z, method, chunk):
     named = {"u": u, "delta": delta, "A": A, "B": B, "C": C, "D": D, "z": z}
     for name, x in named.items():
         if x is not None and not isinstance(x, Tensor):
             raise TypeError(f"selective_scan: {name} must be a Tensor, got {type(x).__name__}")
     if method not in METHODS:
         raise ValueError(f"selective_scan: unknown method {method!r}; expected one of {METHODS}")
+    if chunk is not None and method != "parallel":
+        raise ValueError(f"selective_scan: chunk is an option of the parallel method, got chunk={chunk!r} "
+                         f"with method={method!r}")
+    if chunk is not None and (not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1):
+        raise ValueError(f"selective_scan: chunk must be a positive int (steps per chunk), got {chunk!r}")
     if u.ndim != 3:
         raise ValueError(f"selective_scan: u must have 3 dims (batch, length, d_inner), got shape {u.shape}")
     batch, length, d_inner = u.shape

@@ -244,8 +244,12 @@ def test_torch_and_floor_steps_run_at_a_tiny_size(kind):
 
 
 @pytest.mark.parametrize("method", scan_cases.METHODS)
-def test_scan_and_mamba_block_steps_run_at_a_tiny_size(method):
+def test_scan_steps_run_at_a_tiny_size(method):
     assert scan_cases.scan_step(method, 1, 5, 3, 2)() > 0
+
+
+@pytest.mark.parametrize("method", scan_cases.BLOCK_METHODS)
+def test_mamba_block_steps_run_at_a_tiny_size(method):
     assert scan_cases.block_step(method, 1, 5, 4)() > 0
 
 

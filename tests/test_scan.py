@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad as mg
-from models.ssm import METHODS, checkpoint_interval, linear_scan, selective_scan
+from models.ssm import METHODS, checkpoint_interval, chunk_length, linear_scan, selective_scan
 
 
 def make_inputs(batch, length, d_inner, d_state, device="cpu", dtype="float64", seed=0,
@@ -35,9 +35,9 @@ def make_inputs(batch, length, d_inner, d_state, device="cpu", dtype="float64", 
             for a in arrays]
 
 
-def run(inputs, method, seed=1):
+def run(inputs, method, seed=1, **options):
     """Output and the gradient of every input for a random upstream gradient."""
-    out = selective_scan(*inputs, method=method)
+    out = selective_scan(*inputs, method=method, **options)
     g = np.random.default_rng(seed).standard_normal(out.shape)
     used = [x for x in inputs if x is not None]
     grads = mg.grad(out, used, mg.tensor(g, dtype="float64", device=out.device))
@@ -57,11 +57,11 @@ def reference_numpy(u, delta, A, B, C, D, z):
 
 def assert_agree(results, atol=1e-10):
     names = ["out", "u", "delta", "A", "B", "C", "D", "z"]
-    first = results[METHODS[0]]
-    for method in METHODS[1:]:
-        for name, a, b in zip(names, first, results[method]):
+    reference, *others = results
+    for method in others:
+        for name, a, b in zip(names, results[reference], results[method]):
             assert np.isfinite(b).all(), f"{method}: {name} is not finite"
-            np.testing.assert_allclose(b, a, rtol=0, atol=atol, err_msg=f"{method} vs {METHODS[0]}: {name}")
+            np.testing.assert_allclose(b, a, rtol=0, atol=atol, err_msg=f"{method} vs {reference}: {name}")
 
 
 # ---- agreement --------------------------------------------------------------
@@ -154,10 +154,46 @@ def test_gradcheck_every_input(device, method):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_gradcheck_across_checkpoint_segments(method):
-    # length 10 with ⌈√10⌉ = 4 steps per segment: segments of 4, 4 and 2
+    # length 10 with ⌈√10⌉ = 4 steps per segment: segments of 4, 4 and 2;
+    # for the parallel scan, chunks of 4, 4 and 2 steps
     assert checkpoint_interval(10) == 4
+    options = {"chunk": 4} if method == "parallel" else {}
     inputs = make_inputs(1, 10, 2, 2, gate=False, seed=3)
-    assert mg.gradcheck(lambda *x: selective_scan(*x, method=method), inputs)
+    assert mg.gradcheck(lambda *x: selective_scan(*x, method=method, **options), inputs)
+
+
+# ---- the parallel scan's chunks ----------------------------------------------------
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 16, 17, 50, 1000])
+def test_every_chunk_length_gives_the_same_numbers(device, chunk):
+    # length 17: chunks that divide it, that leave a short last chunk, one step
+    # per chunk (the loop), and one chunk for the whole sequence (chunk >= L)
+    inputs = make_inputs(2, 17, 3, 4, device=device, delta_range=(0.01, 3.0))
+    assert_agree({"manual": run(inputs, "manual"), "parallel": run(inputs, "parallel", chunk=chunk)})
+
+
+@given(length=st.integers(1, 40), chunk=st.integers(1, 45), seed=st.integers(0, 2**16))
+def test_chunks_agree_over_lengths(length, chunk, seed):
+    inputs = make_inputs(1, length, 2, 3, seed=seed, gate=False)
+    assert_agree({"manual": run(inputs, "manual"), "parallel": run(inputs, "parallel", chunk=chunk)})
+
+
+def test_chunk_length_fills_a_chunk_with_about_65536_numbers_of_state():
+    assert chunk_length(8, 64, 16) == 8                   # state of 8192 numbers
+    assert chunk_length(1, 64, 16) == 64
+    assert chunk_length(1, 4, 4) == 4096                  # state of 16: a 4096-step sequence is one chunk
+    assert chunk_length(64, 64, 64) == 1                  # a state bigger than a chunk: one step each
+
+
+@pytest.mark.parametrize("method, chunk, message", [
+    ("parallel", 0, "chunk must be a positive int (steps per chunk), got 0"),
+    ("parallel", 2.5, "chunk must be a positive int (steps per chunk), got 2.5"),
+    ("manual", 4, "chunk is an option of the parallel method, got chunk=4 with method='manual'"),
+])
+def test_bad_chunks_are_named(method, chunk, message):
+    with pytest.raises(ValueError) as info:
+        selective_scan(*make_inputs(1, 5, 2, 2), method=method, chunk=chunk)
+    assert message in str(info.value)
 
 
 # ---- the parallel scan on its own ---------------------------------------------
@@ -195,19 +231,21 @@ def peak_bytes(fn):
         tracemalloc.stop()
 
 
-def test_manual_keeps_memory_below_one_state_per_step():
-    batch, length, d_inner, d_state = 1, 2048, 32, 16
+def test_manual_and_chunked_parallel_keep_memory_below_one_state_per_step():
+    batch, length, d_inner, d_state = 1, 4096, 32, 16
     inputs = make_inputs(batch, length, d_inner, d_state, gate=False, seed=5)[:5]
-    all_states = batch * length * d_inner * d_state * 8          # one (B, L, Dn, N) float64 tensor: 8 MB
+    all_states = batch * length * d_inner * d_state * 8          # one (B, L, Dn, N) float64 tensor: 16 MiB
 
-    def forward_backward(method):
-        return lambda: mg.grad(selective_scan(*inputs, method=method), inputs,
+    def forward_backward(method, **options):
+        return lambda: mg.grad(selective_scan(*inputs, method=method, **options), inputs,
                                mg.ones(batch, length, d_inner, dtype="float64"))
 
     manual = peak_bytes(forward_backward("manual"))
-    parallel = peak_bytes(forward_backward("parallel"))
+    parallel = peak_bytes(forward_backward("parallel"))                 # 32 chunks of 128 steps
+    one_chunk = peak_bytes(forward_backward("parallel", chunk=length))
     assert manual < all_states / 2, f"manual peaked at {manual / 1e6:.1f} MB"
-    assert parallel > all_states, "the measurement should see the parallel scan's (B, L, Dn, N) tensors"
+    assert parallel < all_states, f"parallel peaked at {parallel / 1e6:.1f} MB"
+    assert one_chunk > all_states, "the measurement should see the one-chunk scan's (B, L, Dn, N) tensors"
 
 
 # ---- bad input ------------------------------------------------------------------
