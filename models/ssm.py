@@ -312,7 +312,9 @@ class ParallelScan(Function):
 
     Memory, as in ManualScan: the forward keeps the state entering each chunk,
     and the backward recomputes one chunk's Ā and h from it: L/K + a few K
-    states of (B, Dn, N), never a (B, L, Dn, N) tensor.
+    states of (B, Dn, N), never a (B, L, Dn, N) tensor (unless K = L). The
+    last chunk's Ā and h the forward keeps as they are: the backward needs
+    them first, and with a single chunk nothing is recomputed at all.
 
     Backward, one chunk at a time from the last. With Q_t = Ā_t ⊙ Ḡ_t — the
     gradient step t passes back to h_{t-1} — the adjoint recurrence of
@@ -340,11 +342,12 @@ class ParallelScan(Function):
         for start in range(0, length, chunk):
             k = slice(start, min(start + chunk, length))
             checkpoints.append(h)                                          # the state entering the chunk
-            _, h_k = _chunk_states(xp, h, u_T[k, ...], delta_T[k, ...], A, B_T[k, ...])   # (K, B, Dn, N)
+            A_bar, h_k = _chunk_states(xp, h, u_T[k, ...], delta_T[k, ...], A, B_T[k, ...])   # (K, B, Dn, N)
             y[k, ...] = xp.matmul(h_k, C_T[k, ..., None])[..., 0]          # (K, B, Dn)
             h = xp.astype(h_k[-1, ...], h_k.dtype, copy=True)             # a view would keep the chunk alive
         ctx.save_for_backward(u, delta, A, B, C)
         ctx.checkpoints, ctx.chunk = checkpoints, chunk
+        ctx.last_chunk = A_bar, h_k                                        # the backward starts there
         return _swap_batch_time(xp, y)                                     # (B, L, Dn)
 
     @staticmethod
@@ -362,7 +365,10 @@ class ParallelScan(Function):
         for segment in reversed(range(len(ctx.checkpoints))):
             k = slice(segment * ctx.chunk, min((segment + 1) * ctx.chunk, u.shape[0]))
             h_in = ctx.checkpoints[segment]                                # (B, Dn, N)
-            A_bar, h = _chunk_states(xp, h_in, u[k, ...], delta[k, ...], A, B[k, ...])    # recomputed (K, B, Dn, N)
+            if segment == len(ctx.checkpoints) - 1:
+                A_bar, h = ctx.last_chunk                                  # kept by the forward (K, B, Dn, N)
+            else:
+                A_bar, h = _chunk_states(xp, h_in, u[k, ...], delta[k, ...], A, B[k, ...])   # recomputed
             g = g_y[k, ..., None] * C[k, :, None, :]                       # ∂y_t/∂h_t part (K, B, Dn, N)
             g[-1, ...] += Q_next                                           # the last state also feeds the next chunk
             Q = xp.flip(linear_scan(xp.flip(A_bar, axis=0), xp.flip(A_bar * g, axis=0)), axis=0)
