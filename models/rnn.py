@@ -138,9 +138,8 @@ class _RNNBase(nn.Module):
                 last = 0 if reverse else T - 1             # the reverse direction ends at t = 0
                 w = self._weights(l, d)
                 if self.mode == "LSTM":
-                    hc = LSTMLayer.apply(x, h0[k], c0[k], *w, reverse)   # (2, T, B, H)
-                    y = hc[0]
-                    c_n.append(hc[1, last])
+                    y, c = LSTMLayer.apply(x, h0[k], c0[k], *w, reverse)  # (T, B, H) each
+                    c_n.append(c[last])
                 elif self.mode == "GRU":
                     y = GRULayer.apply(x, h0[k], *w, reverse)           # (T, B, H)
                 else:

@@ -197,9 +197,9 @@ def test_autograd_path_takes_input_steps_in_one_op(name, monkeypatch):
 @pytest.mark.parametrize("bias", [True, False])
 def test_lstm_layer_gradcheck_with_gradients_on_every_cell_state(reverse, bias, device):
     """Through the model, ∂L/∂c_t from outside reaches only the last step (c_n).
-    Called directly, LSTMLayer returns every c_t, and gradcheck's random
-    projection of its whole (2, T, B, H) output sends a gradient into each of
-    them: the `dc += ∂L/∂c_t` of every step, in both directions."""
+    Called directly, LSTMLayer returns every h_t and every c_t, and
+    gradcheck's random projection of both outputs sends a gradient into each
+    c_t: the `dc += ∂L/∂c_t` of every step, in both directions."""
     from models.bptt import LSTMLayer
 
     T, B, I, H = 4, 2, 3, 2
@@ -215,3 +215,19 @@ def test_lstm_layer_gradcheck_with_gradients_on_every_cell_state(reverse, bias, 
         return LSTMLayer.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
 
     assert mg.gradcheck(layer, [x, h0, c0, w_ih, w_hh] + biases)
+
+
+@pytest.mark.parametrize("which", ["output", "h_n", "c_n"])
+def test_lstm_gradient_from_one_result_alone(which):
+    """The manual LSTM layer has two outputs, h and c; a loss on just one of
+    the model's results leaves the other without a gradient (None in the
+    layer's backward), and both paths still agree."""
+    x = mg.randn(5, 2, 3, dtype="float64", requires_grad=True)
+    grads = {}
+    for bptt in ("manual", "autograd"):
+        model = _model("LSTM", bptt, num_layers=2, bidirectional=True)
+        output, (h_n, c_n) = model(x)
+        loss = {"output": output, "h_n": h_n, "c_n": c_n}[which].sum()
+        grads[bptt] = mg.grad(loss, [x] + list(model.parameters()))
+    for manual, autograd in zip(grads["manual"], grads["autograd"]):
+        np.testing.assert_allclose(manual.numpy(), autograd.numpy(), rtol=1e-10, atol=1e-12)
