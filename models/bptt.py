@@ -88,14 +88,19 @@ def _per_gate(w, gates, scale=None):
 
 
 def _input_projection(x, w_ih_t, bias):
-    """x_t W_kᵀ + b_k for every step and gate at once: (T, B, I) -> (gates, T, B, H)."""
-    xp = backend.of(x).xp
-    T, B, _ = x.shape
+    """x_t W_kᵀ + b_k for every step and gate at once: (T, B, I) -> (gates, T, B, H).
+    The bias rides in the product as the weight of an extra input that is
+    always 1 — a column of ones beside x, a row b_k under W_kᵀ — which costs
+    one more column of x instead of a pass over the (gates, T, B, H) result."""
+    b = backend.of(x)
+    xp = b.xp
+    T, B, I = x.shape
     gates, _, H = w_ih_t.shape
-    a = xp.matmul(_flat(x), w_ih_t)                       # (gates, T·B, H)
+    x_flat = _flat(x)                                     # (T·B, I)
     if bias is not None:
-        a += bias                                         # (gates, 1, H)
-    return xp.reshape(a, (gates, T, B, H))
+        x_flat = xp.concat([x_flat, b.full((T * B, 1), 1.0, x.dtype)], axis=1)   # [x, 1]  (T·B, I + 1)
+        w_ih_t = xp.concat([w_ih_t, bias], axis=1)                               # [W_kᵀ; b_k]  (gates, I + 1, H)
+    return xp.reshape(xp.matmul(x_flat, w_ih_t), (gates, T, B, H))
 
 
 def _sums_over_time(dA, inputs):
