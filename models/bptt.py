@@ -123,16 +123,19 @@ def _input_grad(dA, w_ih):
     return xp.sum(xp.matmul(dA, w_k[:, None, :, :]), axis=0)            # (T, B, I)
 
 
+def _ones(x):
+    """The input a bias is the weight of: 1 at every step, (T, B, 1)."""
+    return backend.of(x).full((x.shape[0], x.shape[1], 1), 1.0, x.dtype)
+
+
 def _grads(dA, x, h_prev, w_ih, need_dx, with_bias):
     """dx, ∂L/∂W_ih, ∂L/∂W_hh, ∂L/∂b as Tensors (dx, ∂L/∂b None when not
     needed), when one δ (gates, T, B, H) drives both products (RNN, LSTM)."""
-    inputs = [h_prev, x]
-    if with_bias:
-        inputs.append(backend.of(x).full((x.shape[0], x.shape[1], 1), 1.0, x.dtype))   # the input 1
-    sums = _sums_over_time(dA, inputs)
-    db = Tensor(backend.of(x).xp.reshape(sums[2], (sums[2].shape[0],))) if with_bias else None
+    xp = backend.of(dA).xp
+    dw_ih, dw_hh, *db = _sums_over_time(dA, [x, h_prev] + ([_ones(x)] if with_bias else []))
+    db = Tensor(xp.reshape(db[0], (dw_ih.shape[0],))) if with_bias else None
     dx = Tensor(_input_grad(dA, w_ih)) if need_dx else None
-    return dx, Tensor(sums[1]), Tensor(sums[0]), db
+    return dx, Tensor(dw_ih), Tensor(dw_hh), db
 
 
 # ==== RNN ======================================================================
@@ -423,10 +426,13 @@ class GRULayer(Function):
         d_hidden = dA[:3, ...]                            # δ^h = [δ_r, δ_z, δ_hn]  (3, T, B, H)
         d_input = xp.concat([dA[:2, ...], dA[3:, ...]], axis=0)   # δ^x = [δ_r, δ_z, δ_n]
         need = ctx.needs_input_grad                       # x, h0, w_ih, ...
-        ones = [b.full((T, B, 1), 1.0, dy.dtype)] if ctx.with_bias else []   # the input of a bias
+        ones = [_ones(ctx.x)] if ctx.with_bias else []
+        dw_ih, *db_ih = _sums_over_time(d_input, [ctx.x] + ones)            # db_ih: [(3H, 1)], or []
         dw_hh, *db_hh = _sums_over_time(d_hidden, [h_prev] + ones)
-        dw_ih, *db_ih = _sums_over_time(d_input, [ctx.x] + ones)
-        db_ih, db_hh = (Tensor(xp.reshape(d[0], (3 * H,))) if d else None for d in (db_ih, db_hh))
+        if ctx.with_bias:
+            db_ih, db_hh = Tensor(xp.reshape(db_ih[0], (3 * H,))), Tensor(xp.reshape(db_hh[0], (3 * H,)))
+        else:
+            db_ih = db_hh = None
         dx = Tensor(_input_grad(d_input, ctx.w_ih)) if need[0] else None
         dh0 = Tensor(dh_next) if need[1] else None
         return dx, dh0, Tensor(dw_ih), Tensor(dw_hh), db_ih, db_hh, None
