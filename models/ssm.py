@@ -281,8 +281,8 @@ def _swap_batch_time(xp, x):
 
 def _time_major(b, x):
     """(B, L, ...) -> (L, B, ...) as a new array laid out time-major, so that
-    a chunk of steps is one block of memory; a quarter faster than scanning
-    strided views."""
+    a chunk of steps is one block of memory: the op runs about a fifth
+    faster than on strided views of (B, L, ...) inputs."""
     swapped = _swap_batch_time(b.xp, x)
     out = b.zeros(swapped.shape, x.dtype)
     out[...] = swapped
@@ -363,7 +363,7 @@ class ParallelScan(Function):
         dA = b.zeros(A.shape, u.dtype)                                      # (Dn, N)
         Q_next = b.zeros(ctx.checkpoints[0].shape, u.dtype)                # Q at the next chunk's first step
         ones = b.full((A.shape[1], 1), 1.0, u.dtype)                        # Σ_n as a product: NumPy's sum over
-                                                                            # a short last axis is 5× slower
+                                                                            # a short last axis is several times slower
         for segment in reversed(range(len(ctx.checkpoints))):
             k = slice(segment * ctx.chunk, min((segment + 1) * ctx.chunk, u.shape[0]))
             h_in = ctx.checkpoints[segment]                                # (B, Dn, N)

@@ -172,6 +172,20 @@ def test_every_chunk_length_gives_the_same_numbers(device, chunk):
     assert_agree({"manual": run(inputs, "manual"), "parallel": run(inputs, "parallel", chunk=chunk)})
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_a_retained_graph_gives_the_same_gradients_twice(method):
+    # the parallel scan keeps its last chunk's Ā and h for the backward: the
+    # first backward must leave them as they were
+    inputs = make_inputs(1, 11, 2, 3, gate=False, seed=4)
+    options = {"chunk": 4} if method == "parallel" else {}
+    y = selective_scan(*inputs, method=method, **options).sum()
+    used = [x for x in inputs if x is not None]
+    first = [g.numpy() for g in mg.grad(y, used, retain_graph=True)]
+    second = [g.numpy() for g in mg.grad(y, used)]
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+
+
 @given(length=st.integers(1, 40), chunk=st.integers(1, 45), seed=st.integers(0, 2**16))
 def test_chunks_agree_over_lengths(length, chunk, seed):
     inputs = make_inputs(1, length, 2, 3, seed=seed, gate=False)
