@@ -87,18 +87,22 @@ def _per_gate(w, gates, scale=None):
     return out
 
 
+def _ones(x):
+    """The input a bias is the weight of: 1 at every step, (T, B, 1)."""
+    return backend.of(x).full((x.shape[0], x.shape[1], 1), 1.0, x.dtype)
+
+
 def _input_projection(x, w_ih_t, bias):
     """x_t W_kᵀ + b_k for every step and gate at once: (T, B, I) -> (gates, T, B, H).
     The bias rides in the product as the weight of an extra input that is
     always 1 — a column of ones beside x, a row b_k under W_kᵀ — which costs
     one more column of x instead of a pass over the (gates, T, B, H) result."""
-    b = backend.of(x)
-    xp = b.xp
+    xp = backend.of(x).xp
     T, B, I = x.shape
     gates, _, H = w_ih_t.shape
     x_flat = _flat(x)                                     # (T·B, I)
     if bias is not None:
-        x_flat = xp.concat([x_flat, b.full((T * B, 1), 1.0, x.dtype)], axis=1)   # [x, 1]  (T·B, I + 1)
+        x_flat = xp.concat([x_flat, _flat(_ones(x))], axis=1)                    # [x, 1]  (T·B, I + 1)
         w_ih_t = xp.concat([w_ih_t, bias], axis=1)                               # [W_kᵀ; b_k]  (gates, I + 1, H)
     return xp.reshape(xp.matmul(x_flat, w_ih_t), (gates, T, B, H))
 
@@ -121,11 +125,6 @@ def _input_grad(dA, w_ih):
     gates, T, B, H = dA.shape
     w_k = xp.reshape(w_ih, (gates, H, w_ih.shape[1]))                    # W_k (gates, H, I)
     return xp.sum(xp.matmul(dA, w_k[:, None, :, :]), axis=0)            # (T, B, I)
-
-
-def _ones(x):
-    """The input a bias is the weight of: 1 at every step, (T, B, 1)."""
-    return backend.of(x).full((x.shape[0], x.shape[1], 1), 1.0, x.dtype)
 
 
 def _grads(dA, x, h_prev, w_ih, need_dx, with_bias):
