@@ -128,17 +128,17 @@ def run(settings=None, seed=0, out="demos/out"):
 
     article_rnn = SimpleRNN(I, H)
     ours = RNN(I, H, batch_first=True)
-    ours.weight_ih_l0.data, ours.weight_hh_l0.data = article_rnn.W_x.weight.data, article_rnn.W_h.weight.data
-    ours.bias_ih_l0.data, ours.bias_hh_l0.data = article_rnn.bias.data, mg.zeros(H).data
+    ours.weight_ih_l0._data, ours.weight_hh_l0._data = article_rnn.W_x.weight._data, article_rnn.W_h.weight._data
+    ours.bias_ih_l0._data, ours.bias_hh_l0._data = article_rnn.bias._data, mg.zeros(H)._data
     y = article_rnn(x)
     results["rnn"] = max_diff(y, ours(x)[0])
     rows.append(("SimpleRNN", (B, T, I), y.shape, "torch.Size([4, 20, 256])", "models.RNN", f"{results['rnn']:.1e}"))
 
     article_lstm = ArticleLSTMCell(I, H)
     lstm = LSTMCell(I, H)
-    W, b = article_lstm.gates.weight.data, article_lstm.gates.bias.data
-    lstm.weight_ih.data, lstm.weight_hh.data = W[:, :I], W[:, I:]              # [x, h] W^T = x W_ih^T + h W_hh^T
-    lstm.bias_ih.data, lstm.bias_hh.data = b, mg.zeros(4 * H).data
+    W, b = article_lstm.gates.weight._data, article_lstm.gates.bias._data
+    lstm.weight_ih._data, lstm.weight_hh._data = W[:, :I], W[:, I:]              # [x, h] W^T = x W_ih^T + h W_hh^T
+    lstm.bias_ih._data, lstm.bias_hh._data = b, mg.zeros(4 * H)._data
     h, c, h2, c2 = (mg.zeros(B, H) for _ in range(4))
     article_out, our_out = [], []
     for t in range(T):
@@ -156,10 +156,10 @@ def run(settings=None, seed=0, out="demos/out"):
     article_gru = ArticleGRUCell(I, H)
     gru = GRUCell(I, H)
     W_r, W_z, W_n = article_gru.W_r.weight, -article_gru.W_z.weight, article_gru.W_n.weight    # (H, I + H) each
-    gru.weight_ih.data = mg.cat([W_r[:, :I], W_z[:, :I], W_n[:, :I]], axis=0).data           # (3H, I)
-    gru.weight_hh.data = mg.cat([W_r[:, I:], W_z[:, I:], W_n[:, I:]], axis=0).data           # (3H, H)
-    gru.bias_ih.data = mg.cat([article_gru.W_r.bias, -article_gru.W_z.bias, article_gru.W_n.bias]).data
-    gru.bias_hh.data = mg.zeros(3 * H).data
+    gru.weight_ih._data = mg.cat([W_r[:, :I], W_z[:, :I], W_n[:, :I]], axis=0)._data           # (3H, I)
+    gru.weight_hh._data = mg.cat([W_r[:, I:], W_z[:, I:], W_n[:, I:]], axis=0)._data           # (3H, H)
+    gru.bias_ih._data = mg.cat([article_gru.W_r.bias, -article_gru.W_z.bias, article_gru.W_n.bias])._data
+    gru.bias_hh._data = mg.zeros(3 * H)._data
     y = run_cell(article_gru, x, mg.zeros(B, H))
     results["gru"] = max_diff(y, run_cell(gru, x, mg.zeros(B, H)))
     rows.append(("GRUCell loop", (B, T, I), y.shape, "torch.Size([4, 20, 256])", "models.GRUCell",

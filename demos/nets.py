@@ -77,5 +77,5 @@ def set_forget_bias(lstm, value):
         if name.startswith("bias_"):
             b = p.numpy()
             b[H:2 * H] = value if name.startswith("bias_ih") else 0.0
-            p.data = mg.tensor(b, dtype=p.dtype, device=p.device).data
+            p._data = mg.tensor(b, dtype=p.dtype, device=p.device)._data
 

@@ -10,7 +10,7 @@ Where things live:
     backend.py    the one module that names NumPy / CuPy
     tensor.py     Tensor and the constructors
     autograd.py   Function (an op and a graph node), backward(), grad(), no_grad()
-    ops.py        the primitive ops, each forward beside its backward
+    ops/          the primitive ops, each forward beside its backward (a package by theme)
     gradcheck.py  finite-difference gradient checking
     graph.py      the graph as Graphviz DOT text
 """

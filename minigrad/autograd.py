@@ -158,7 +158,7 @@ class Function:
         for a in args:
             if isinstance(a, Tensor):
                 needs.append(a._requires_grad)
-                a = a.data
+                a = a._data
                 all_numpy = all_numpy and type(a) is _NDARRAY
             else:
                 needs.append(False)
@@ -229,7 +229,7 @@ def _saved_form(arr, args, result, ctx):
                 ctx._out_data = tuple([backend.ensure_array(r) for r in result])
                 return _OutputNumber(i)
     for a in args:
-        if isinstance(a, Tensor) and a.data is arr:
+        if isinstance(a, Tensor) and a._data is arr:
             return a
     if hasattr(arr, "shape"):
         return Tensor(arr)                           # an array forward made: a constant
@@ -421,9 +421,9 @@ def _seed_grad(t, grad, op):
         if t.size != 1:
             raise RuntimeError(f"{op}: a gradient can be created implicitly only for a scalar output; "
                                f"this output has shape {t.shape}. Pass grad= of that shape.")
-        return Tensor(backend.of(t.data).full(t.shape, 1, t.dtype))
+        return Tensor(backend.of(t._data).full(t.shape, 1, t.dtype))
     if not isinstance(grad, Tensor):
-        grad = Tensor(backend.of(t.data).asarray(grad, t.dtype))
+        grad = Tensor(backend.of(t._data).asarray(grad, t.dtype))
     if grad.shape != t.shape:
         raise ValueError(f"{op}: grad has shape {grad.shape} but the output has shape {t.shape}")
     if grad.device != t.device:

@@ -65,8 +65,8 @@ class Batches:
 def _rows(a, idx):
     """Rows idx (host integers) of a NumPy array, or of a Tensor on its own device."""
     if isinstance(a, Tensor):
-        b = backend.of(a.data)
-        return Tensor(b.xp.take(a.data, b.asarray(idx), axis=0))
+        b = backend.of(a._data)
+        return Tensor(b.xp.take(a._data, b.asarray(idx), axis=0))
     return a[idx]
 
 

@@ -50,7 +50,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, fast_mode=False, seed=
     projections = [rng.standard_normal(o.shape) for o in outputs]
     grads = grad([o for o in outputs if o.requires_grad],
                  [inputs[i] for i in checked],
-                 [Tensor(backend.of(o.data).asarray(v, "float64"))
+                 [Tensor(backend.of(o._data).asarray(v, "float64"))
                   for o, v in zip(outputs, projections) if o.requires_grad],
                  allow_unused=True)
     analytic = [g.numpy() if g is not None else inputs[i].numpy() * 0.0 for g, i in zip(grads, checked)]
@@ -61,14 +61,14 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, fast_mode=False, seed=
 
     if fast_mode:
         directions = [rng.standard_normal(inputs[i].shape) for i in checked]
-        originals = [inputs[i].data for i in checked]
+        originals = [inputs[i]._data for i in checked]
         values = []
         for sign in (1.0, -1.0):
             for i, d, x0 in zip(checked, directions, originals):
-                inputs[i].data = x0 + backend.of(x0).asarray(sign * eps * d, "float64")
+                inputs[i]._data = x0 + backend.of(x0).asarray(sign * eps * d, "float64")
             values.append(f())
         for i, x0 in zip(checked, originals):
-            inputs[i].data = x0
+            inputs[i]._data = x0
         numeric = (values[0] - values[1]) / (2 * eps)
         exact = builtins_sum((a * d).sum() for a, d in zip(analytic, directions))
         if not abs(exact - numeric) <= atol + rtol * abs(numeric):     # nan fails too
@@ -80,12 +80,12 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, fast_mode=False, seed=
         x = inputs[i]
         worst = None
         for index in itertools.product(*(range(s) for s in x.shape)):
-            old = x.data[index] if index else x.data
-            x.data = _set(x.data, index, old + eps)
+            old = x._data[index] if index else x._data
+            x._data = _set(x._data, index, old + eps)
             up = f()
-            x.data = _set(x.data, index, old - eps)
+            x._data = _set(x._data, index, old - eps)
             down = f()
-            x.data = _set(x.data, index, old)
+            x._data = _set(x._data, index, old)
             numeric = (up - down) / (2 * eps)
             a = float(analytic[n][index])
             excess = abs(a - numeric) - (atol + rtol * abs(numeric))
@@ -113,7 +113,7 @@ def _set(a, index, value):
 def _as_float64(x):
     if not isinstance(x, Tensor) or not backend.is_float(x.dtype):
         return x
-    copy = Tensor(backend.of(x.data).xp.astype(x.data, backend.of(x.data).dtype("float64"), copy=True))
+    copy = Tensor(backend.of(x._data).xp.astype(x._data, backend.of(x._data).dtype("float64"), copy=True))
     copy.requires_grad = x.requires_grad
     return copy
 

@@ -44,7 +44,7 @@ def save(state_dict, path):
     for name, value in state_dict.items():
         if not isinstance(name, str) or not name:
             raise TypeError(f"save: keys must be non-empty strings, got {name!r}")
-        value = backend.ensure_array(value.data if isinstance(value, Tensor) else value)
+        value = backend.ensure_array(value._data if isinstance(value, Tensor) else value)
         if not (hasattr(value, "shape") and hasattr(value, "dtype")):
             raise TypeError(f"save: {name!r} is a {type(value).__name__}, not an array or Tensor")
         arrays[name] = _host.asarray(backend.of(value).to_host(value), order="C")   # 0-d stays 0-d

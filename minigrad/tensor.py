@@ -1,13 +1,14 @@
 """Tensor: an array plus what reverse-mode autodiff needs to know about it.
 
-A Tensor wraps one backend array (`.data`: NumPy on "cpu", CuPy on "cuda").
+A Tensor wraps one backend array (`._data`: NumPy on "cpu", CuPy on "cuda");
+`.data` is, as in PyTorch, a detached Tensor sharing that array.
 If it requires grad and was made by an op, `.grad_fn` is that op's node in the
 graph (a Function instance, see autograd.py); leaves have grad_fn None. An
 output of a multi-output op (split, unbind) also knows which output it is.
 Calling `.backward()` on a scalar walks the graph from it and leaves
 d(scalar)/d(leaf) in every leaf's `.grad`, added to what was there.
 
-Every method here is a thin call into ops.py or autograd.py, where the math is.
+Every method here is a thin call into ops/ or autograd.py, where the math is.
 """
 
 import numbers
@@ -18,11 +19,11 @@ DEFAULT_DTYPE = "float32"
 
 
 class Tensor:
-    __slots__ = ("data", "grad", "grad_fn", "_requires_grad", "_output_nr", "__weakref__")
+    __slots__ = ("_data", "grad", "grad_fn", "_requires_grad", "_output_nr", "__weakref__")
     __array_ufunc__ = None     # `ndarray * tensor` calls Tensor.__rmul__, not NumPy
 
     def __init__(self, data, requires_grad=False, grad_fn=None):
-        self.data = backend.ensure_array(data)   # the backend array (NumPy's 0-d scalars made arrays)
+        self._data = backend.ensure_array(data)   # the backend array (NumPy's 0-d scalars made arrays)
         self.grad = None                 # a Tensor like self, filled by backward()
         self.grad_fn = grad_fn           # the node that made this tensor, None for leaves
         self._output_nr = None           # i if this is output i of a multi-output op
@@ -37,9 +38,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
-        if value and not backend.is_float(self.data.dtype):
+        if value and not backend.is_float(self._data.dtype):
             raise TypeError(f"only floating-point tensors can require gradients; "
-                            f"this one has dtype {backend.dtype_name(self.data.dtype)}")
+                            f"this one has dtype {backend.dtype_name(self._data.dtype)}")
         if not value and self.grad_fn is not None:
             raise RuntimeError("requires_grad can only be switched off on a leaf; use .detach()")
         self._requires_grad = bool(value)
@@ -50,40 +51,56 @@ class Tensor:
 
     @property
     def shape(self):
-        return tuple(self.data.shape)
+        return tuple(self._data.shape)
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self):
         n = 1
-        for s in self.data.shape:
+        for s in self._data.shape:
             n *= s
         return n
+
+    @property
+    def data(self):
+        """This tensor's values as a new leaf outside the graph, sharing its array."""
+        return Tensor(self._data)
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data: expected a Tensor, got {type(value).__module__}.{type(value).__name__}")
+        self._data = value._data
+
+    def __array__(self, dtype=None, copy=None):
+        """np.asarray(t): the values as a NumPy array on the host."""
+        a = backend.of(self._data).to_host(self._data)
+        return a if dtype is None else a.astype(dtype)
 
     def __len__(self):
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def device(self):
-        return backend.of(self.data).name
+        return backend.of(self._data).name
 
     @property
     def xp(self):
         """The array namespace of this tensor's backend (numpy, cupy, ...)."""
-        return backend.of(self.data).xp
+        return backend.of(self._data).xp
 
     def numpy(self):
         """A NumPy copy on the host, detached from the graph."""
-        return backend.of(self.data).to_host(self.data).copy()
+        return backend.of(self._data).to_host(self._data).copy()
 
     def item(self):
         if self.size != 1:
@@ -118,7 +135,7 @@ class Tensor:
     # ---- leaving and moving the graph ---------------------------------------
     def detach(self):
         """The same data as a new leaf that does not require grad."""
-        return Tensor(self.data)
+        return Tensor(self._data)
 
     def to(self, device):
         """A copy on `device`; differentiable (the gradient moves back)."""
@@ -138,14 +155,14 @@ class Tensor:
 
     def zero_(self):
         """Set the data to zeros in place (outside the graph)."""
-        self.data = backend.of(self.data).zeros(self.shape, self.dtype)
+        self._data = backend.of(self._data).zeros(self.shape, self.dtype)
         return self
 
     def backward(self, grad=None, retain_graph=False, create_graph=False):
         """Accumulate d(self)/d(leaf) into every leaf's .grad. See autograd.backward."""
         autograd.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
-    # ---- operators: each a call into ops.py ---------------------------------
+    # ---- operators: each a call into ops -------------------------------------
     def __add__(self, other): return ops.add(self, other)
     def __radd__(self, other): return ops.add(other, self)
     def __sub__(self, other): return ops.sub(self, other)
@@ -257,11 +274,11 @@ def full(shape, fill_value, dtype=DEFAULT_DTYPE, device=None, requires_grad=Fals
 
 
 def zeros_like(t, requires_grad=False):
-    return Tensor(backend.of(t.data).zeros(t.shape, t.dtype), requires_grad=requires_grad)
+    return Tensor(backend.of(t._data).zeros(t.shape, t.dtype), requires_grad=requires_grad)
 
 
 def ones_like(t, requires_grad=False):
-    return Tensor(backend.of(t.data).full(t.shape, 1, t.dtype), requires_grad=requires_grad)
+    return Tensor(backend.of(t._data).full(t.shape, 1, t.dtype), requires_grad=requires_grad)
 
 
 def randn(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):

@@ -67,7 +67,7 @@ def _new_and_previous(buffer, reverse):
 def _copy(t):
     """b_ih and b_hh get equal gradients, but each its own array, so that an
     in-place update of one .grad never changes the other."""
-    return None if t is None else Tensor(backend.of(t.data).xp.asarray(t.data, copy=True))
+    return None if t is None else Tensor(backend.of(t._data).xp.asarray(t._data, copy=True))
 
 
 def _flat(a):
@@ -183,7 +183,7 @@ class RNNLayer(Function):
     @staticmethod
     def backward(ctx, g):
         xp = backend.of(ctx.hs).xp
-        dy = g.data                                       # (T, B, H)
+        dy = g._data                                       # (T, B, H)
         T = dy.shape[0]
         h, h_prev = _new_and_previous(ctx.hs, ctx.reverse)   # (T, B, H) each
         # φ'(a_t) for all steps in one pass; the loop turns it into δ_t in place
@@ -291,8 +291,8 @@ class LSTMLayer(Function):
         _, T, B, H = act.shape
         h, h_prev = _new_and_previous(ctx.hs, ctx.reverse)   # (T, B, H) each
         c, c_prev = _new_and_previous(ctx.cs, ctx.reverse)
-        dy = None if dy is None else dy.data              # ∂L/∂h_t from outside (T, B, H), or None
-        dc_out = None if dc_out is None else dc_out.data  # ∂L/∂c_t from outside, or None
+        dy = None if dy is None else dy._data              # ∂L/∂h_t from outside (T, B, H), or None
+        dc_out = None if dc_out is None else dc_out._data  # ∂L/∂c_t from outside, or None
         w_hh = xp.reshape(ctx.w_hh, (4, H, H))            # W_k (4, H, H): δ_k W_k back to h
         dA = 1 - act                                      # (1 - gates); becomes δ step by step
         dh_next = xp.zeros_like(h[0, ...])                # δ_{t+1} W_hh: nothing after the last step
@@ -398,7 +398,7 @@ class GRULayer(Function):
     def backward(ctx, grad):
         b = backend.of(ctx.hs)
         xp = b.xp
-        dy = grad.data                                    # (T, B, H)
+        dy = grad._data                                    # (T, B, H)
         T, B, H = dy.shape
         saved = ctx.saved                                 # r, z, n, h_n of every step: (4, T, B, H)
         h_prev = _new_and_previous(ctx.hs, ctx.reverse)[1]

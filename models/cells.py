@@ -153,7 +153,7 @@ class _CellBase(nn.Module):
                 raise RuntimeError(f"{name}: a state is on device {s.device!r} but the input is on {x.device!r}")
 
     def _zeros(self, x):
-        b = backend.of(x.data)
+        b = backend.of(x._data)
         return Tensor(b.zeros(x.shape[:-1] + (self.hidden_size,), x.dtype))
 
     def extra_repr(self):

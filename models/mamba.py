@@ -127,7 +127,7 @@ class SelectiveSSM(Module):
             log_dt = backend.random_uniform((d_inner,), math.log(dt_min), math.log(dt_max), "float64", b)
             dt = b.xp.clip(b.xp.exp(log_dt), min=dt_floor)                       # (Dn,)
             inverse_softplus = dt + b.xp.log(-b.xp.expm1(-dt))    # softplus⁻¹(Δ₀); expm1 is exact at small Δ₀
-            self.dt_proj.bias.data = b.xp.astype(inverse_softplus, b.dtype(dtype))
+            self.dt_proj.bias._data = b.xp.astype(inverse_softplus, b.dtype(dtype))
             A = arange(1, d_state + 1, dtype=dtype, device=device)               # (N,)
             self.A_log = Parameter(ops.log(A) + zeros(d_inner, d_state, dtype=dtype, device=device))
             self.D = Parameter(zeros(d_inner, dtype=dtype, device=device) + 1.0)
@@ -269,7 +269,7 @@ class Mamba(Module):
         # stream's variance does not grow with depth (as GPT-2 does)
         init.normal_(self.embedding.weight, std=0.02)
         for layer in self.layers:
-            layer.mixer.out_proj.weight.data = layer.mixer.out_proj.weight.data / math.sqrt(config.n_layers)
+            layer.mixer.out_proj.weight._data = layer.mixer.out_proj.weight._data / math.sqrt(config.n_layers)
 
     def forward(self, tokens):
         """

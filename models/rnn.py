@@ -111,7 +111,7 @@ class _RNNBase(nn.Module):
         elif self.batch_first:                            # (B, T, I) -> (T, B, I)
             x = transpose(x, 0, 1)
         T, B, _ = x.shape
-        zeros = Tensor(backend.of(x.data).zeros(((2 if self.bidirectional else 1) * self.num_layers, B,
+        zeros = Tensor(backend.of(x._data).zeros(((2 if self.bidirectional else 1) * self.num_layers, B,
                                                  self.hidden_size), x.dtype))
         h0 = zeros if h0 is None else h0
         c0 = zeros if c0 is None else c0

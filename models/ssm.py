@@ -178,10 +178,10 @@ class ManualScan(Function):
     # `carry` holds Ā_{t+1} ⊙ Ḡ_{t+1}, the part of Ḡ_t that comes from the future.
     @staticmethod
     def backward(ctx, grad):
-        u, delta, A, B, C = (t.data for t in ctx.saved_tensors)
+        u, delta, A, B, C = (t._data for t in ctx.saved_tensors)
         b = backend.of(u)
         xp = b.xp
-        g_y = grad.data                                                     # (B, L, Dn)
+        g_y = grad._data                                                     # (B, L, Dn)
         batch, length, d_inner = u.shape
         d_state = A.shape[1]
         du, ddelta = b.zeros(u.shape, u.dtype), b.zeros(u.shape, u.dtype)   # (B, L, Dn)
@@ -354,10 +354,10 @@ class ParallelScan(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        u, delta, A, B, C = (t.data for t in ctx.saved_tensors)
+        u, delta, A, B, C = (t._data for t in ctx.saved_tensors)
         b = backend.of(u)
         xp = b.xp
-        u, delta, B, C, g_y = (_time_major(b, x) for x in (u, delta, B, C, grad.data))   # (L, B, ...)
+        u, delta, B, C, g_y = (_time_major(b, x) for x in (u, delta, B, C, grad._data))   # (L, B, ...)
         du, ddelta = b.zeros(u.shape, u.dtype), b.zeros(u.shape, u.dtype)   # (L, B, Dn)
         dB, dC = b.zeros(B.shape, u.dtype), b.zeros(B.shape, u.dtype)       # (L, B, N)
         dA = b.zeros(A.shape, u.dtype)                                      # (Dn, N)

@@ -19,7 +19,7 @@ def as_float64(module, device):
     module.to(device)
     with mg.no_grad():
         for p in module.parameters():
-            p.data = p.double().data
+            p._data = p.double()._data
     return module
 
 

@@ -272,11 +272,11 @@ def test_memory_does_not_grow_across_training_steps():
         loss = (h * h).mean()
         loss.backward()
         with mg.no_grad():
-            w.data = (w - 0.01 * w.grad).data
+            w._data = (w - 0.01 * w.grad)._data
         w.grad = None
 
     tracemalloc.start()
-    for _ in range(3):                          # warm up: w.data is replaced each step, once
+    for _ in range(3):                          # warm up: w._data is replaced each step, once
         step()
     gc.collect()
     base = tracemalloc.get_traced_memory()[0]
@@ -395,7 +395,7 @@ class RawArray(mg.Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g.data * 2
+        return g._data * 2
 
 
 def test_custom_function_mistakes_are_named():
@@ -419,7 +419,7 @@ class HandWritten(mg.Function):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        return mg.Tensor(2 * x.data * g.data)
+        return mg.Tensor(2 * x._data * g._data)
 
 
 def test_once_differentiable_ops_give_first_order_and_refuse_create_graph():

@@ -65,7 +65,7 @@ def make(case, device, bptt="manual", dtype="float64"):
     if name == "RNN" and act == "relu":
         # keep the pre-activations away from relu's kink at 0: positive inputs and weights
         for p in model.parameters():
-            p.data = p.xp.abs(p.data)
+            p._data = p.xp.abs(p._data)
         x = mg.tensor(np.abs(x.numpy()) + 0.1, device=device, requires_grad=True)
     return model, x, h0, c0
 

@@ -49,6 +49,6 @@ def test_a_tiny_mlp_fits(device):
         losses.append(loss.item())
         with mg.no_grad():
             for p in (w1, b1, w2, b2):
-                p.data = (p - 0.2 * p.grad).data
+                p._data = (p - 0.2 * p.grad)._data
                 p.grad = None
     assert losses[-1] < 0.5 * losses[0]

@@ -38,9 +38,9 @@ def _index_array(name, what, index, device):
     if isinstance(index, Tensor):
         if index.device != device:
             raise RuntimeError(f"{name}: {what} is on device {index.device!r} but the input is on {device!r}")
-        index = index.data
+        index = index._data
     else:
-        index = tensor(index, device=device).data
+        index = tensor(index, device=device)._data
     if not backend.dtype_name(index.dtype).startswith(("int", "uint")):
         raise TypeError(f"{name}: {what} must hold integer indices, got dtype {backend.dtype_name(index.dtype)}")
     b = backend.of(index)
@@ -132,7 +132,7 @@ def dropout(input, p=0.5, training=True):
         raise ValueError(f"dropout: p must be in [0, 1], got {p}")
     if not training or p == 0.0:
         return input
-    b = backend.of(input.data)
+    b = backend.of(input._data)
     if p == 1.0:
         return input * Tensor(b.zeros(input.shape, input.dtype))
     u = backend.random_uniform(input.shape, 0.0, 1.0, input.dtype, b)

@@ -1,6 +1,6 @@
 """minigrad.nn.init: filling weights in place, as torch.nn.init does.
 
-Each function overwrites `tensor.data` (a Parameter's, usually) outside the
+Each function overwrites `tensor._data` (a Parameter's, usually) outside the
 graph and returns the tensor. Every random number comes from the one host
 generator that minigrad.manual_seed seeds, so a seed fixes a model's initial
 weights on every device.
@@ -20,19 +20,19 @@ __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones
 
 def uniform_(tensor, a=0.0, b=1.0):
     """Fill with samples of U(a, b)."""
-    tensor.data = backend.random_uniform(tensor.shape, a, b, tensor.dtype, backend.of(tensor.data))
+    tensor._data = backend.random_uniform(tensor.shape, a, b, tensor.dtype, backend.of(tensor._data))
     return tensor
 
 
 def normal_(tensor, mean=0.0, std=1.0):
     """Fill with samples of N(mean, std²)."""
-    z = backend.random_normal(tensor.shape, tensor.dtype, backend.of(tensor.data))
-    tensor.data = backend.ensure_array(z * std + mean)
+    z = backend.random_normal(tensor.shape, tensor.dtype, backend.of(tensor._data))
+    tensor._data = backend.ensure_array(z * std + mean)
     return tensor
 
 
 def constant_(tensor, val):
-    tensor.data = backend.of(tensor.data).full(tensor.shape, val, tensor.dtype)
+    tensor._data = backend.of(tensor._data).full(tensor.shape, val, tensor.dtype)
     return tensor
 
 
@@ -107,5 +107,5 @@ def orthogonal_(tensor, gain=1.0):
     if rows < cols:
         q = q.T
     q = (gain * q).reshape(tensor.shape)
-    tensor.data = backend.of(tensor.data).asarray(q, tensor.dtype)
+    tensor._data = backend.of(tensor._data).asarray(q, tensor.dtype)
     return tensor

@@ -20,7 +20,7 @@ class Parameter(Tensor):
 
     def __init__(self, data, requires_grad=True):
         if isinstance(data, Tensor):
-            data = data.data
+            data = data._data
         super().__init__(data, requires_grad=requires_grad)
 
     def __repr__(self):
@@ -115,9 +115,9 @@ class Module:
                             f"got dtype {backend.dtype_name(dtype)!r}")
         target = None if device is None else backend.get(device)
         for p in self.parameters():
-            p.data = _convert(p.data, target, dtype)
+            p._data = _convert(p._data, target, dtype)
             if p.grad is not None:
-                p.grad = Tensor(_convert(p.grad.data, target, dtype))
+                p.grad = Tensor(_convert(p.grad._data, target, dtype))
         return self
 
     def double(self):
@@ -137,7 +137,7 @@ class Module:
         training does not change. A tied weight appears under each of its
         names, as in PyTorch. Save it with minigrad.save(model.state_dict(), path).
         """
-        return OrderedDict((name, _copy(p.data, backend.of(p.data)))
+        return OrderedDict((name, _copy(p._data, backend.of(p._data)))
                            for name, p in self.named_parameters(remove_duplicate=False))
 
     def load_state_dict(self, state_dict, strict=True):
@@ -161,7 +161,7 @@ class Module:
             if name not in state_dict:
                 continue
             value = state_dict[name]
-            value = value.data if isinstance(value, Tensor) else value
+            value = value._data if isinstance(value, Tensor) else value
             if not (hasattr(value, "shape") and hasattr(value, "dtype")):
                 problems.append(f"{name!r}: expected an array, got {type(value).__name__}")
                 continue
@@ -172,12 +172,12 @@ class Module:
                 problems.append(f"{name!r}: dtype {dtype} in the checkpoint, "
                                 f"{backend.dtype_name(p.dtype)} in the model")
             if shape == p.shape and dtype == backend.dtype_name(p.dtype):
-                new_data[name] = _copy(value, backend.of(p.data))
+                new_data[name] = _copy(value, backend.of(p._data))
         if problems:
             raise ValueError(f"{type(self).__name__}.load_state_dict: {len(problems)} problem(s), "
                              "nothing was loaded:\n  " + "\n  ".join(problems))
         for name, data in new_data.items():
-            own[name].data = data
+            own[name]._data = data
         return IncompatibleKeys(missing, unexpected)
 
     # ---- printing ------------------------------------------------------------

@@ -27,20 +27,20 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
     params = _with_grads(parameters)
     if not params:
         return tensor(0.0)
-    xp = backend.of(params[0].grad.data).xp
+    xp = backend.of(params[0].grad._data).xp
     if norm_type == float("inf"):
-        norms = [xp.max(xp.abs(p.grad.data)) for p in params]
+        norms = [xp.max(xp.abs(p.grad._data)) for p in params]
         total = xp.max(xp.stack(norms))
     elif norm_type == 2.0:                     # the usual case: g·g is cheaper than |g|^p
-        norms = [xp.sum(p.grad.data * p.grad.data) for p in params]
+        norms = [xp.sum(p.grad._data * p.grad._data) for p in params]
         total = xp.sqrt(xp.sum(xp.stack(norms)))
     else:
-        norms = [xp.sum(xp.abs(p.grad.data) ** norm_type) for p in params]
+        norms = [xp.sum(xp.abs(p.grad._data) ** norm_type) for p in params]
         total = xp.sum(xp.stack(norms)) ** (1.0 / norm_type)
     total = backend.ensure_array(total)          # NumPy reduces to a scalar; keep an array
     coef = xp.clip(max_norm / (total + 1e-6), None, 1.0)
     for p in params:
-        g = p.grad.data
+        g = p.grad._data
         p.grad = Tensor(backend.ensure_array(g * xp.astype(coef, g.dtype)))
     return Tensor(total)
 
@@ -48,7 +48,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
 def clip_grad_value_(parameters, clip_value):
     """Clip every gradient element into [-clip_value, clip_value]."""
     for p in _with_grads(parameters):
-        clipped = backend.of(p.grad.data).xp.clip(p.grad.data, -clip_value, clip_value)
+        clipped = backend.of(p.grad._data).xp.clip(p.grad._data, -clip_value, clip_value)
         p.grad = Tensor(backend.ensure_array(clipped))
 
 

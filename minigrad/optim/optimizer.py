@@ -39,7 +39,7 @@ class Optimizer:
                                  f"{backend.dtype_name(p.grad.dtype)} for a parameter of shape {p.shape} "
                                  f"and dtype {backend.dtype_name(p.dtype)}")
             # (ensure_array: NumPy turns 0-d results into scalars; keep an array)
-            p.data = backend.ensure_array(self.update(p.data, p.grad.data, state))
+            p._data = backend.ensure_array(self.update(p._data, p.grad._data, state))
 
     def update(self, param, grad, state):
         """The new value of one parameter array, given its gradient and state."""
@@ -75,7 +75,7 @@ class Optimizer:
                 problems.append(f"unexpected key {key!r} (this optimizer has {len(self.params)} parameters)")
                 continue
             p = self.params[int(index)]
-            value = value.data if isinstance(value, Tensor) else value
+            value = value._data if isinstance(value, Tensor) else value
             shape, dtype = tuple(value.shape), backend.dtype_name(value.dtype)
             if shape == () and dtype.startswith("int"):          # a step count
                 new_state[int(index)][name] = int(backend.of(value).to_host(value))
@@ -83,7 +83,7 @@ class Optimizer:
                 problems.append(f"{key!r}: shape {shape} and dtype {dtype} for a "
                                 f"parameter of shape {p.shape} and dtype {backend.dtype_name(p.dtype)}")
             else:
-                target = backend.of(p.data)
+                target = backend.of(p._data)
                 data = target.asarray(backend.of(value).to_host(value))
                 new_state[int(index)][name] = target.xp.astype(data, data.dtype, copy=True)
         if problems:

@@ -1,0 +1,44 @@
+"""Conversions: to another dtype or another device; the gradient converts back."""
+
+from minigrad import backend
+from minigrad.autograd import Function
+
+
+# y = x as dtype;   dx = g as x's dtype
+class AsType(Function):
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.dtype = x.dtype
+        b = backend.of(x)
+        return b.xp.astype(x, b.dtype(dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        return astype(g, ctx.dtype), None
+
+
+def astype(x, dtype):
+    return AsType.apply(x, backend.dtype_name(dtype))
+
+
+# y = x on another device;   dx = g moved back
+class ToDevice(Function):
+    @staticmethod
+    def forward(ctx, x, device):
+        source = backend.of(x)
+        ctx.device = source.name
+        target = backend.get(device)
+        if target is source:
+            return x
+        return target.asarray(source.to_host(x))
+
+    @staticmethod
+    def backward(ctx, g):
+        return to_device(g, ctx.device), None
+
+
+def to_device(x, device):
+    target = backend.get(device)          # raises for unknown or missing devices
+    if target is backend.of(x._data):
+        return x
+    return ToDevice.apply(x, target.name)
