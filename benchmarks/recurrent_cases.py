@@ -49,7 +49,7 @@ def size_name(B, T, I, H):
 
 
 def minigrad_step(kind, bptt, B, T, I, H):
-    import models
+    from minigrad import models
     mg.manual_seed(0)
     layer = getattr(models, MODEL_NAMES[kind])(I, H, bptt=bptt)
     x = mg.randn(T, B, I)                                # (T, B, I)

@@ -61,7 +61,7 @@ def scan_inputs(batch, L, D, N):
 
 
 def scan_step(method, batch, L, D, N):
-    from models.ssm import selective_scan
+    from minigrad.models.ssm import selective_scan
     options = {"method": "parallel", "chunk": L} if method == "one-chunk" else {"method": method}
     inputs = scan_inputs(batch, L, D, N)
     target = mg.tensor(np.random.default_rng(1).standard_normal((batch, L, D)).astype(np.float32))
@@ -78,7 +78,7 @@ def scan_step(method, batch, L, D, N):
 
 
 def block_step(method, batch, L, d_model):
-    from models.mamba import MambaBlock
+    from minigrad.models.mamba import MambaBlock
     mg.manual_seed(0)
     block = MambaBlock(d_model, scan_method=method)
     rng = np.random.default_rng(0)

@@ -29,8 +29,8 @@ from demos.common import pyplot, save, table
 from demos.train import fit
 from minigrad import nn
 from minigrad.nn.functional import cross_entropy
-from models import GRU, GRUCell
-from models.attention import AdditiveAttention
+from minigrad.models import GRU, GRUCell
+from minigrad.models.attention import AdditiveAttention
 
 START = 0       # the decoder's first input; the symbols are 1 … vocab
 

@@ -35,8 +35,8 @@ from demos.common import fmt, pyplot, save, table
 from demos.train import fit
 from minigrad import nn
 from minigrad.nn.functional import cross_entropy
-from models import GRU, LSTM
-from models.mamba import Mamba, MambaConfig
+from minigrad.models import GRU, LSTM
+from minigrad.models.mamba import Mamba, MambaConfig
 
 MODULES = ("abc", "argparse", "bisect", "calendar", "collections", "contextlib", "copy", "csv", "dataclasses",
            "datetime", "decimal", "difflib", "enum", "fractions", "functools", "heapq", "inspect", "itertools",

@@ -18,8 +18,8 @@ import minigrad as mg
 from demos.common import table
 from minigrad import nn
 from minigrad.nn.functional import cross_entropy
-from models import RNN, GRUCell, LSTMCell
-from models.mamba import SelectiveSSM
+from minigrad.models import RNN, GRUCell, LSTMCell
+from minigrad.models.mamba import SelectiveSSM
 
 
 @dataclass

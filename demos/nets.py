@@ -15,8 +15,8 @@ so that a demo compares them with everything else held equal.
 
 import minigrad as mg
 from minigrad import nn
-from models import GRU, LSTM, RNN
-from models.mamba import MambaBlock
+from minigrad.models import GRU, LSTM, RNN
+from minigrad.models.mamba import MambaBlock
 
 KINDS = ("rnn", "lstm", "lstm-fb1", "gru", "ssm")
 LABELS = {"rnn": "RNN", "lstm": "LSTM, default init", "lstm-fb1": "LSTM, forget bias 1", "gru": "GRU",

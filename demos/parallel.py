@@ -34,10 +34,10 @@ import numpy as np
 
 import minigrad as mg
 from demos.common import fmt, pyplot, save, table
-from models import RNN
-from models.attention import CausalSelfAttention, cache_bytes
-from models.mamba import MambaBlock
-from models.ssm import chunk_length, selective_scan
+from minigrad.models import RNN
+from minigrad.models.attention import CausalSelfAttention, cache_bytes
+from minigrad.models.mamba import MambaBlock
+from minigrad.models.ssm import chunk_length, selective_scan
 
 
 @dataclass

@@ -34,7 +34,7 @@ from minigrad.nn.containers import ModuleList
 from minigrad.nn.layers import Embedding, Linear, RMSNorm
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import DEFAULT_DTYPE, arange, zeros
-from models.ssm import METHODS, selective_scan
+from minigrad.models.ssm import METHODS, selective_scan
 
 
 @dataclass

@@ -42,8 +42,8 @@ from minigrad import backend, nn
 from minigrad.nn import functional as F
 from minigrad.ops import cat, squeeze, stack, transpose, unbind, unsqueeze
 from minigrad.tensor import Tensor
-from models.bptt import GRULayer, LSTMLayer, RNNLayer
-from models.cells import gru_step, lstm_step, rnn_step
+from minigrad.models.bptt import GRULayer, LSTMLayer, RNNLayer
+from minigrad.models.cells import gru_step, lstm_step, rnn_step
 
 _GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
 

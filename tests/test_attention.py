@@ -6,7 +6,7 @@ import pytest
 
 import minigrad as mg
 from minigrad.nn.utils import functional_call
-from models.attention import AdditiveAttention, CausalSelfAttention, cache_bytes, scaled_dot_product_attention
+from minigrad.models.attention import AdditiveAttention, CausalSelfAttention, cache_bytes, scaled_dot_product_attention
 
 
 def randn(*shape, device="cpu", requires_grad=False, scale=1.0):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-import models
+from minigrad import models
 from minigrad import backend
 
 MODELS = ["RNN", "LSTM", "GRU"]
@@ -200,7 +200,7 @@ def test_lstm_layer_gradcheck_with_gradients_on_every_cell_state(reverse, bias, 
     Called directly, LSTMLayer returns every h_t and every c_t, and
     gradcheck's random projection of both outputs sends a gradient into each
     c_t: the `dc += ∂L/∂c_t` of every step, in both directions."""
-    from models.bptt import LSTMLayer
+    from minigrad.models.bptt import LSTMLayer
 
     T, B, I, H = 4, 2, 3, 2
     mg.manual_seed(5)

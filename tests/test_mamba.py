@@ -17,8 +17,8 @@ import pytest
 import minigrad as mg
 from minigrad import backend
 from minigrad.nn import functional as F
-from models.mamba import CausalConv1d, Mamba, MambaBlock, MambaConfig, SelectiveSSM
-from models.ssm import METHODS
+from minigrad.models.mamba import CausalConv1d, Mamba, MambaBlock, MambaConfig, SelectiveSSM
+from minigrad.models.ssm import METHODS
 
 
 def small_block(method="manual", dtype="float64", device=None, seed=0):

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-import models
+from minigrad import models
 
 T, B, I, H = 4, 2, 3, 3
 

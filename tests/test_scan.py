@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad as mg
-from models.ssm import METHODS, checkpoint_interval, chunk_length, linear_scan, selective_scan
+from minigrad.models.ssm import METHODS, checkpoint_interval, chunk_length, linear_scan, selective_scan
 
 
 def make_inputs(batch, length, d_inner, d_state, device="cpu", dtype="float64", seed=0,
