@@ -19,7 +19,7 @@ DEFAULT_DTYPE = "float32"
 
 
 class Tensor:
-    __slots__ = ("_data", "grad", "grad_fn", "_requires_grad", "_output_nr", "__weakref__")
+    __slots__ = ("_data", "grad", "grad_fn", "_requires_grad", "_output_nr", "_version", "__weakref__")
     __array_ufunc__ = None     # `ndarray * tensor` calls Tensor.__rmul__, not NumPy
 
     def __init__(self, data, requires_grad=False, grad_fn=None):
@@ -27,6 +27,7 @@ class Tensor:
         self.grad = None                 # a Tensor like self, filled by backward()
         self.grad_fn = grad_fn           # the node that made this tensor, None for leaves
         self._output_nr = None           # i if this is output i of a multi-output op
+        self._version = Version()        # counts in-place writes; shared by every alias of the array
         self._requires_grad = False
         if requires_grad:
             self.requires_grad = True
@@ -66,8 +67,9 @@ class Tensor:
 
     @property
     def data(self):
-        """This tensor's values as a new leaf outside the graph, sharing its array."""
-        return Tensor(self._data)
+        """This tensor's values as a new leaf outside the graph, sharing its array
+        (and its version counter: a write through .data is seen by backward)."""
+        return self._alias()
 
     @data.setter
     def data(self, value):
@@ -134,8 +136,23 @@ class Tensor:
 
     # ---- leaving and moving the graph ---------------------------------------
     def detach(self):
-        """The same data as a new leaf that does not require grad."""
-        return Tensor(self._data)
+        """The same data as a new leaf that does not require grad (shares the array)."""
+        return self._alias()
+
+    def _alias(self):
+        """A new leaf on the same array, with the same version counter."""
+        t = Tensor(self._data)
+        t._version = self._version
+        return t
+
+    def _write(self, array):
+        """Write `array` (broadcastable to self's shape) into self's own array, in
+        place, and count the write: every alias sees it, backward can check it.
+        The one way the library changes a tensor's values (in-place ops,
+        optimizer steps, initialisers, load_state_dict)."""
+        b = backend.of(self._data)
+        self._data[...] = array if backend.of(array) is b else b.asarray(backend.of(array).to_host(array))
+        self._version.value += 1
 
     def to(self, device):
         """A copy on `device`; differentiable (the gradient moves back)."""
@@ -224,6 +241,14 @@ class Tensor:
     @property
     def T(self):
         return ops.permute(self, tuple(reversed(range(self.ndim))))
+
+
+class Version:
+    """The number of in-place writes to one array, shared by all its aliases."""
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = 0
 
 
 def _shape_arg(args):
