@@ -368,3 +368,125 @@ def test_0d_parameters_and_gradients_stay_arrays():
         assert t.grad.item() == 0.5
         make([t]).step()
         assert t.shape == () and t.item() < 2.0
+
+
+# ---- dtypes hold: float32 stays float32 with NumPy-typed settings everywhere ---------------------
+
+F64, F32 = np.float64, np.float32
+NUMPY_TYPED_OPTIMIZERS = [
+    lambda ps: optim.SGD(ps, lr=F64(0.1), momentum=F64(0.9), nesterov=np.bool_(True), weight_decay=F32(0.01)),
+    lambda ps: optim.Adam(ps, lr=np.array(0.01), betas=(F64(0.9), F64(0.99)), eps=F64(1e-8), amsgrad=True),
+    lambda ps: optim.AdamW(ps, lr=F64(0.01), weight_decay=F64(0.1), maximize=np.bool_(False)),
+    lambda ps: optim.RMSprop(ps, lr=F64(0.01), alpha=F64(0.9), momentum=F64(0.5), centered=True),
+    lambda ps: optim.Adagrad(ps, lr=F64(0.1), lr_decay=F64(0.01), initial_accumulator_value=F64(0.1)),
+]
+NUMPY_TYPED_SCHEDULERS = [
+    lambda s, o: s.StepLR(o, np.int64(2), F64(0.5)),
+    lambda s, o: s.MultiStepLR(o, [np.int64(1), np.int64(3)], F64(0.5)),
+    lambda s, o: s.ConstantLR(o, F64(0.5), np.int64(2)),
+    lambda s, o: s.LinearLR(o, F64(0.5), F64(1.0), np.int64(3)),
+    lambda s, o: s.ExponentialLR(o, F64(0.9)),
+    lambda s, o: s.CosineAnnealingLR(o, np.int64(3), F64(0.001)),
+    lambda s, o: s.LambdaLR(o, lambda e: F64(0.9) ** e),
+    lambda s, o: s.MultiplicativeLR(o, lambda e: F64(0.9)),
+    lambda s, o: s.CosineAnnealingWarmRestarts(o, np.int64(2), np.int64(2), F64(0.001)),
+    lambda s, o: s.OneCycleLR(o, F64(0.1), total_steps=np.int64(10), base_momentum=F64(0.8),
+                              cycle_momentum="momentum" in o.defaults or "betas" in o.defaults),
+    lambda s, o: s.ReduceLROnPlateau(o, factor=F64(0.5), patience=np.int64(0), min_lr=F64(1e-4)),
+    lambda s, o: s.SequentialLR(o, [s.ConstantLR(o, F64(0.5), 2), s.ExponentialLR(o, F64(0.9))], [np.int64(2)]),
+]
+
+
+def test_float32_stays_float32_with_every_optimizer_scheduler_and_clipper(device):
+    for make_opt in NUMPY_TYPED_OPTIMIZERS:
+        for make_sched in NUMPY_TYPED_SCHEDULERS:
+            mg.manual_seed(0)
+            w, b = nn.Parameter(mg.randn(3, 2, device=device)), nn.Parameter(mg.randn(2, device=device))
+            opt = make_opt([{"params": [w]}, {"params": [b], "lr": F32(0.02)}])
+            sched = make_sched(optim.lr_scheduler, opt)
+            for t in range(5):
+                opt.zero_grad()
+                ((w * w).sum() + (b * b * b).sum()).backward()
+                nn.utils.clip_grad_norm_([w, b], F64(1.0), norm_type=F64(2.0))
+                nn.utils.clip_grad_value_([w, b], F64(0.5))
+                opt.param_groups[1]["lr"] = F64(0.01)         # a user writing a NumPy number into a group
+                opt.step()
+                sched.step(F64(1.0)) if isinstance(sched, optim.ReduceLROnPlateau) else sched.step()
+            tensors = [w, b, w.grad, b.grad] + [v for s in opt.state.values() for v in s.values()
+                                                 if isinstance(v, mg.Tensor)]
+            assert all(mg.backend.dtype_name(t.dtype) == "float32" for t in tensors), (make_opt, make_sched)
+            assert all(type(lr) is float for lr in sched.get_last_lr())
+            assert np.isfinite(w.numpy()).all() and not np.allclose(w.numpy(), 0)
+
+
+@pytest.mark.parametrize("make", NUMPY_TYPED_OPTIMIZERS, ids=["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_every_optimizer_gives_the_same_steps_on_every_device(make, device):
+    def run(dev):
+        mg.manual_seed(1)
+        w = nn.Parameter(mg.randn(4, 3, dtype="float64", device=dev))
+        opt = make([w])
+        for _ in range(6):
+            opt.zero_grad()
+            (w * w * w).sum().backward()
+            opt.step()
+        return w, opt
+    w, opt = run(device)
+    np.testing.assert_allclose(w.numpy(), run("cpu")[0].numpy(), rtol=1e-12)
+    assert all(v.device == w.device for s in opt.state.values() for v in s.values() if isinstance(v, mg.Tensor))
+
+
+def test_a_step_writes_in_place_and_counts_the_version():
+    w = nn.Parameter(mg.ones(3))
+    alias, before = w.detach(), w._version.value
+    opt = optim.SGD([w], lr=0.5)
+    (w * w).sum().backward()
+    opt.step()
+    np.testing.assert_array_equal(alias.numpy(), np.zeros(3))     # the same storage, updated
+    assert w._version.value == before + 1
+
+
+def test_zero_grad_sets_to_none_by_default_or_zeroes_in_place():
+    w = nn.Parameter(mg.ones(2))
+    opt = optim.SGD([w], lr=0.1)
+    (w * w).sum().backward()
+    grad = w.grad
+    opt.zero_grad(set_to_none=False)
+    assert w.grad is grad and w.grad.numpy().tolist() == [0.0, 0.0]
+    opt.zero_grad()
+    assert w.grad is None
+
+
+def test_add_param_group_fills_defaults_and_refuses_a_parameter_twice():
+    w, b = nn.Parameter(mg.ones(2)), nn.Parameter(mg.ones(1))
+    opt = optim.SGD([w], lr=0.1, momentum=0.9)
+    opt.add_param_group({"params": b, "lr": 0.01})
+    assert opt.param_groups[1]["params"] == [b] and opt.param_groups[1]["momentum"] == 0.9
+    assert opt.param_groups[1]["lr"] == 0.01 and opt.defaults["lr"] == 0.1
+    with pytest.raises(ValueError, match="SGD.add_param_group: some parameters appear in more than one"):
+        opt.add_param_group({"params": [w]})
+    assert len(opt.param_groups) == 2
+
+
+def test_adam_and_adamw_state_dicts_are_interchangeable_but_not_sgds():
+    w = nn.Parameter(mg.ones(2))
+    adamw = optim.AdamW([w])
+    (w * w).sum().backward()
+    adamw.step()
+    adam = optim.Adam([w])
+    adam.load_state_dict(adamw.state_dict())             # AdamW is Adam with decoupled_weight_decay, as in PyTorch
+    assert adam.param_groups[0]["decoupled_weight_decay"] is True
+    with pytest.raises(ValueError, match="Adam.load_state_dict: parameter group 0 has no 'betas', 'eps'"):
+        adam.load_state_dict(optim.SGD([w], lr=0.1).state_dict())
+
+
+def test_flatten_and_unflatten_round_trip_nested_state_dicts():
+    nested = {"state": {0: {"step": 3, "buf": mg.ones(2)}, 1: {}}, "param_groups": [{"lr": 0.1, "params": [0, 1]}],
+              "sched": {"mode": "min", "milestones": {3: 1, 5: 2}, "_schedulers": [{"a": 1}, {"b": [1.0, 2.0]}]}}
+    flat = optim.flatten_state_dict(nested)
+    assert all(isinstance(k, str) for k in flat)
+    back = optim.unflatten_state_dict({k: np.asarray(v) for k, v in flat.items()})
+    assert back["state"][1] == {} and int(back["state"][0]["step"]) == 3
+    assert back["param_groups"][0]["params"].tolist() == [0, 1] and str(back["sched"]["mode"]) == "min"
+    assert back["sched"]["_schedulers"][1]["b"].tolist() == [1.0, 2.0] and int(back["sched"]["milestones"][5]) == 2
+    with pytest.raises(TypeError, match="flatten_state_dict: 'x' is a NoneType"):
+        optim.flatten_state_dict({"x": None})
