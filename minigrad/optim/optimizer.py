@@ -185,7 +185,8 @@ class Optimizer:
         if not isinstance(grad, Tensor):
             raise TypeError(f"{where}: the .grad of parameter {i} in group {g} is a {type(grad).__name__}, "
                             "not a Tensor")
-        if grad.shape != p.shape or grad.dtype != p.dtype or grad.device != p.device:
+        if grad.shape != p.shape or grad.device != p.device or \
+                backend.dtype_name(grad.dtype) != backend.dtype_name(p.dtype):
             raise ValueError(f"{where}: the gradient of parameter {i} in group {g} has shape {grad.shape}, "
                              f"dtype {backend.dtype_name(grad.dtype)} and device {grad.device!r}; the "
                              f"parameter has shape {p.shape}, dtype {backend.dtype_name(p.dtype)} and "
