@@ -229,3 +229,100 @@ def test_state_dict_layout_is_torchs():
         assert set(ga) <= set(gb)                     # PyTorch has more: foreach, fused, capturable, ...
         assert {k: ga[k] for k in ga if k != "params"} == {k: gb[k] for k in ga if k != "params"}
     assert [list(g) for g in ours.opt.param_groups] == [["params", *ours.opt.defaults], ["params", *ours.opt.defaults]]
+
+
+# ---- the deliberate differences (docs/differences.md, "optim"), one test each ----------------------
+
+def _one_step(lib, make):
+    run = Run(lib, make, None)
+    run.step(0)
+    return run
+
+
+def test_difference_state_dicts_are_saved_flat():
+    run = _one_step(mg, lambda o, p: o.Adam(p, lr=0.1))
+    with pytest.raises(TypeError):                     # minigrad.save writes arrays, not nested dicts
+        mg.save(run.opt.state_dict(), "never-written.npz")
+    flat = optim.flatten_state_dict(run.opt.state_dict())
+    assert "state.0.exp_avg" in flat and "param_groups[0].lr" in flat
+
+
+def test_difference_state_dict_is_a_copy():
+    for lib in (mg, torch):
+        run = _one_step(lib, lambda o, p: o.SGD(p, lr=0.1, momentum=0.9))
+        saved = run.opt.state_dict()["state"][0]["momentum_buffer"].detach().numpy().copy()
+        view = run.opt.state_dict()["state"][0]["momentum_buffer"]
+        run.step(1)
+        changed = not np.array_equal(view.detach().numpy(), saved)
+        assert changed == (lib is torch)               # PyTorch's aliases the live buffer; minigrad's does not
+
+
+def test_difference_step_counts_are_python_ints():
+    ours, theirs = _one_step(mg, lambda o, p: o.Adam(p)), _one_step(torch, lambda o, p: o.Adam(p))
+    assert type(ours.opt.state[ours.params[0]]["step"]) is int
+    assert isinstance(theirs.opt.state[theirs.params[0]]["step"], torch.Tensor)
+
+
+def test_difference_groups_hold_only_the_implemented_hyperparameters():
+    params = [nn.Parameter(mg.ones(1))]
+    ours, theirs = optim.SGD(params, lr=0.1), torch.optim.SGD([torch.ones(1)], lr=0.1)
+    assert set(theirs.defaults) - set(ours.defaults) == {"foreach", "differentiable", "fused"}
+    with pytest.raises(TypeError):
+        optim.SGD(params, lr=0.1, foreach=True)
+    with pytest.raises(TypeError):
+        nn.utils.clip_grad_norm_(params, 1.0, foreach=True)
+
+
+def test_difference_hyperparameters_are_checked_in_every_group_and_stored_as_python_numbers():
+    w = torch.ones(1, requires_grad=True)
+    torch.optim.SGD([{"params": [w], "lr": -1.0}], lr=0.1)             # PyTorch checks only the defaults
+    with pytest.raises(ValueError, match="SGD: lr .*must be ≥ 0"):
+        optim.SGD([{"params": [nn.Parameter(mg.ones(1))], "lr": -1.0}], lr=0.1)
+    assert type(torch.optim.SGD([w], lr=np.float64(0.1)).param_groups[0]["lr"]) is np.float64
+    assert type(optim.SGD([nn.Parameter(mg.ones(1))], lr=np.float64(0.1)).param_groups[0]["lr"]) is float
+    torch.optim.RMSprop([w], alpha=2.0)
+    torch.optim.SGD([w], lr=0.1, nesterov=1, momentum=0.9)
+    torch.nn.utils.clip_grad_norm_([w], -1.0)
+    with pytest.raises(ValueError, match="RMSprop: alpha must lie in"):
+        optim.RMSprop([nn.Parameter(mg.ones(1))], alpha=2.0)
+    with pytest.raises(TypeError, match="SGD: nesterov must be True or False"):
+        optim.SGD([nn.Parameter(mg.ones(1))], lr=0.1, nesterov=1, momentum=0.9)
+    with pytest.raises(ValueError, match="clip_grad_norm_: max_norm must be ≥ 0"):
+        nn.utils.clip_grad_norm_([nn.Parameter(mg.ones(1))], -1.0)
+
+
+def test_difference_a_parameter_twice_in_one_group_raises():
+    w = torch.ones(1, requires_grad=True)
+    with pytest.warns(UserWarning):
+        torch.optim.SGD([w, w], lr=0.1)
+    p = nn.Parameter(mg.ones(1))
+    with pytest.raises(ValueError, match="SGD: parameter 1 appears twice in one group"):
+        optim.SGD([p, p], lr=0.1)
+
+
+def test_difference_add_param_group_keeps_the_given_dict_as_it_was():
+    given = {"params": [nn.Parameter(mg.ones(1))]}
+    optim.SGD([nn.Parameter(mg.ones(1))], lr=0.1).add_param_group(given)
+    assert list(given) == ["params"]
+    given_torch = {"params": [torch.ones(1, requires_grad=True)]}
+    torch.optim.SGD([torch.ones(1, requires_grad=True)], lr=0.1).add_param_group(given_torch)
+    assert "lr" in given_torch                         # PyTorch fills in and keeps the very dict
+
+
+def test_difference_scheduler_state_dict_keys():
+    def keys(lib, make):
+        if lib is torch:
+            return set(make(torch.optim.lr_scheduler, torch.optim.SGD([torch.ones(1)], lr=0.1)).state_dict())
+        return set(make(optim.lr_scheduler, optim.SGD([nn.Parameter(mg.ones(1))], lr=0.1)).state_dict())
+    transient = {"_get_lr_called_within_step", "_is_initial"}
+    for make, more in [(lambda s, o: s.StepLR(o, 2), transient),
+                       (lambda s, o: s.LambdaLR(o, lambda e: 1.0), transient | {"lr_lambdas"}),
+                       (lambda s, o: s.ReduceLROnPlateau(o), {"default_min_lr"}),
+                       (lambda s, o: s.SequentialLR(o, [s.ConstantLR(o), s.StepLR(o, 2)], [3]), set())]:
+        assert keys(torch, make) - keys(mg, make) == more and keys(mg, make) <= keys(torch, make)
+
+
+def test_difference_scheduler_step_takes_no_epoch():
+    o = optim.SGD([nn.Parameter(mg.ones(1))], lr=0.1)
+    with pytest.raises(TypeError):
+        optim.lr_scheduler.StepLR(o, 2).step(5)
