@@ -404,14 +404,17 @@ def test_float32_stays_float32_with_every_optimizer_scheduler_and_clipper(device
             w, b = nn.Parameter(mg.randn(3, 2, device=device)), nn.Parameter(mg.randn(2, device=device))
             opt = make_opt([{"params": [w]}, {"params": [b], "lr": F32(0.02)}])
             sched = make_sched(optim.lr_scheduler, opt)
-            for t in range(5):
+            for _ in range(5):
                 opt.zero_grad()
                 ((w * w).sum() + (b * b * b).sum()).backward()
                 nn.utils.clip_grad_norm_([w, b], F64(1.0), norm_type=F64(2.0))
                 nn.utils.clip_grad_value_([w, b], F64(0.5))
                 opt.param_groups[1]["lr"] = F64(0.01)         # a user writing a NumPy number into a group
                 opt.step()
-                sched.step(F64(1.0)) if isinstance(sched, optim.ReduceLROnPlateau) else sched.step()
+                if isinstance(sched, optim.ReduceLROnPlateau):
+                    sched.step(F64(1.0))                        # its step takes the metric
+                else:
+                    sched.step()
             tensors = [w, b, w.grad, b.grad] + [v for s in opt.state.values() for v in s.values()
                                                  if isinstance(v, mg.Tensor)]
             assert all(mg.backend.dtype_name(t.dtype) == "float32" for t in tensors), (make_opt, make_sched)

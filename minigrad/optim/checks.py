@@ -42,8 +42,8 @@ def real(where, name, value):
             raise TypeError(f"{where}: {name} must be a real number, got an array of shape "
                             f"{tuple(value.shape)} and dtype {backend.dtype_name(value.dtype)}")
         value = backend.of(value).to_host(value).item()
-    if isinstance(value, bool) or backend.is_host_scalar(value) and value.dtype.kind == "b" \
-            or not isinstance(value, numbers.Real):
+    is_bool = isinstance(value, bool) or backend.is_host_scalar(value) and value.dtype.kind == "b"
+    if is_bool or not isinstance(value, numbers.Real):
         raise TypeError(f"{where}: {name} must be a real number, got {_describe(value)}")
     value = float(value)
     if not math.isfinite(value):

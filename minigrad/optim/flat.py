@@ -51,8 +51,7 @@ def _flatten(value, name, flat):
         if not value:
             flat[name + "{}"] = _host.asarray([], "int64")
         for key, item in value.items():
-            if isinstance(key, bool) or not isinstance(key, (str, int)) or isinstance(key, str) and (
-                    not key or key.isdigit() or any(c in key for c in ".[]{}")):
+            if not _writable(key):
                 raise TypeError(f"flatten_state_dict: the key {key!r} under {name or 'the top'!r} cannot "
                                 "be written into a name (use non-empty strings without '.[]{}', or ints)")
             _flatten(item, f"{name}.{key}" if name else str(key), flat)
@@ -68,6 +67,13 @@ def _flatten(value, name, flat):
         if array is None or array.dtype.kind not in "biufU":
             raise TypeError(f"flatten_state_dict: {name!r} is a {type(value).__name__}, which has no array form")
         flat[name] = array
+
+
+def _writable(key):
+    """An int, or a string that cannot be mistaken for one or for the name's punctuation."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return True
+    return isinstance(key, str) and key != "" and not key.isdigit() and not any(c in key for c in ".[]{}")
 
 
 def _is_plain(value):

@@ -94,7 +94,11 @@ class Optimizer:
         elif isinstance(params, (set, frozenset)):
             raise TypeError(f"{where}: a group's params must be an ordered iterable (a list), not a set")
         else:
-            params = list(params)
+            try:
+                params = list(params)
+            except TypeError:
+                raise TypeError(f"{where}: a group's params must be a Tensor or an iterable of Tensors, "
+                                f"got {type(params).__name__}") from None
         seen = set()
         for i, p in enumerate(params):
             if not isinstance(p, Tensor):
@@ -102,7 +106,7 @@ class Optimizer:
                                 f"{type(p).__module__}.{type(p).__name__}")
             if not p.is_leaf:
                 raise ValueError(f"{where}: can't optimize a non-leaf Tensor (parameter {i}); use a leaf, "
-                                 "e.g. .detach().requires_grad_()")
+                                 "e.g. nn.Parameter(t.detach())")
             if id(p) in seen:
                 raise ValueError(f"{where}: parameter {i} appears twice in one group")
             seen.add(id(p))
@@ -120,9 +124,9 @@ class Optimizer:
         at = "" if index is None else f" (parameter group {index})"
         missing = [k for k in self.hyperparameters if k not in group]
         if missing:
-            raise ValueError(f"{where}: parameter group{'' if index is None else f' {index}'} has no "
-                             f"{', '.join(map(repr, missing))}; a {type(self).__name__} group holds "
-                             f"{', '.join(map(repr, self.hyperparameters))}")
+            # another optimizer's state_dict lands here: its groups lack this one's settings
+            raise ValueError(f"{where}: parameter group {index} has no {', '.join(map(repr, missing))}; "
+                             f"a {type(self).__name__} group holds {', '.join(map(repr, self.hyperparameters))}")
         hyper = {k: check(where, k + at, group[k]) for k, check in self.hyperparameters.items()}
         self.check_combination(hyper, where + at)
         if "initial_lr" in group:                # set by a scheduler
@@ -220,7 +224,7 @@ class Optimizer:
             packed = {k: v for k, v in group.items() if k != "params"}
             packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
             groups.append(packed)
-        state = {index[id(p)]: {k: _copy(v) for k, v in s.items()} for p, s in self.state.items()}
+        state = {index[id(p)]: {k: _copy(v) for k, v in s.items()} for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):

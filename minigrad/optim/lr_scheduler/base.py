@@ -141,10 +141,8 @@ class LRScheduler:
         missing = [k for k in expected if k not in state_dict]
         unexpected = [k for k in state_dict if k not in expected]
         if missing or unexpected:
-            raise ValueError(f"{where}: " + "; ".join(
-                part for part in (missing and f"missing keys {missing}", unexpected and f"unexpected keys "
-                                  f"{unexpected}") if part) + f" (a {type(self).__name__} state_dict has "
-                             f"{list(expected)})")
+            raise ValueError(f"{where}: missing keys {missing}, unexpected keys {unexpected}; "
+                             f"a {type(self).__name__} state_dict has {list(expected)}")
         return {k: check(where, k, state_dict[k]) for k, check in expected.items()}
 
     def _apply(self, values):
