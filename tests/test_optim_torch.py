@@ -326,3 +326,13 @@ def test_difference_scheduler_step_takes_no_epoch():
     o = optim.SGD([nn.Parameter(mg.ones(1))], lr=0.1)
     with pytest.raises(TypeError):
         optim.lr_scheduler.StepLR(o, 2).step(5)
+
+
+def test_repr_prints_the_groups_as_torch_does():
+    ours = optim.SGD([nn.Parameter(mg.ones(1))], lr=0.1, momentum=0.9)
+    theirs = torch.optim.SGD([torch.ones(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    # the same lines, less PyTorch's unimplemented settings, and with its int defaults as the floats we store
+    kept = [line for line in repr(theirs).splitlines()
+            if not line.strip().startswith(("foreach", "fused", "differentiable"))]
+    assert repr(ours).splitlines() == [line.replace(": 0", ": 0.0") if "dampening" in line or "weight_decay" in line
+                                       else line for line in kept]

@@ -70,6 +70,14 @@ class Optimizer:
         for group in groups:
             self._add_group(group, name)
 
+    def __repr__(self):
+        """As PyTorch prints an optimizer: each group's settings, sorted by name."""
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {group[k]}" for k in sorted(group) if k != "params"]
+        return "\n".join(lines + [")"])
+
     # ---- parameter groups --------------------------------------------------------
     def add_param_group(self, param_group):
         """Add a group of parameters with its own hyperparameters (e.g. layers unfrozen later).
