@@ -336,3 +336,25 @@ def test_repr_prints_the_groups_as_torch_does():
             if not line.strip().startswith(("foreach", "fused", "differentiable"))]
     assert repr(ours).splitlines() == [line.replace(": 0", ": 0.0") if "dampening" in line or "weight_decay" in line
                                        else line for line in kept]
+
+
+@pytest.mark.parametrize("pair", ["LinearLR+ExponentialLR", "StepLR+MultiplicativeLR", "ConstantLR+CosineAnnealingLR"])
+def test_two_schedulers_on_one_optimizer_compose_as_torchs(pair):
+    makers = {"LinearLR": lambda s, o: s.LinearLR(o, start_factor=0.1, total_iters=6),
+              "ExponentialLR": lambda s, o: s.ExponentialLR(o, gamma=0.95),
+              "StepLR": lambda s, o: s.StepLR(o, step_size=5, gamma=0.5),
+              "MultiplicativeLR": lambda s, o: s.MultiplicativeLR(o, lambda e: 0.98),
+              "ConstantLR": lambda s, o: s.ConstantLR(o, factor=0.5, total_iters=4),
+              "CosineAnnealingLR": lambda s, o: s.CosineAnnealingLR(o, T_max=10)}
+    lrs = {}
+    for lib in (mg, torch):
+        run = Run(lib, _sgd, None)
+        library = torch.optim.lr_scheduler if lib is torch else optim.lr_scheduler
+        schedulers = [makers[name](library, run.opt) for name in pair.split("+")]
+        lrs[lib] = []
+        for t in range(STEPS):
+            run.step(t)
+            for s in schedulers:
+                s.step()
+            lrs[lib].append([s.get_last_lr() for s in schedulers])
+    np.testing.assert_allclose(np.array(lrs[mg]), np.array(lrs[torch]), rtol=RTOL, atol=ATOL)
