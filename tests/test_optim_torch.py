@@ -195,7 +195,7 @@ def test_clip_grad_norm_matches_torch_for_every_norm_type():
     rng = np.random.default_rng(3)
     gs = [rng.standard_normal(s) for s in [(3, 4), (5,), ()]]
     for norm_type in (1.0, 2.0, 3.0, 0.5, math.inf):
-        for max_norm in (0.1, 100.0):
+        for max_norm in (0.1, 100.0, math.inf):
             ours = [nn.Parameter(mg.zeros(*g.shape, dtype="float64")) for g in gs]
             theirs = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in gs]
             for o, t, g in zip(ours, theirs, gs):

@@ -38,7 +38,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
     Args:
         parameters: a Tensor or an iterable of Tensors.
-        max_norm: the largest norm allowed, ≥ 0.
+        max_norm: the largest norm allowed, ≥ 0 (float("inf"): only measure the norm).
         norm_type: p > 0 of the p-norm, or float("inf") (the largest |g|).
         error_if_nonfinite: raise RuntimeError, changing nothing, if the total
             norm is nan or infinite (otherwise the gradients are scaled by it).
@@ -47,7 +47,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         float32 zero if no parameter has a gradient).
     """
     where = "clip_grad_norm_"
-    max_norm = checks.nonnegative(where, "max_norm", max_norm)
+    max_norm = checks.limit(where, "max_norm", max_norm)          # inf: measure the norm, clip nothing
     norm_type = checks.real(where, "norm_type", norm_type) if norm_type != math.inf else math.inf
     if norm_type <= 0:
         raise ValueError(f"{where}: norm_type must be > 0 or inf, got {norm_type}")

@@ -59,6 +59,13 @@ def nonnegative(where, name, value):
     return value
 
 
+def limit(where, name, value):
+    """A bound ≥ 0 that may be float("inf") (no bound). Returns: float."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and float(value) == math.inf:
+        return math.inf
+    return nonnegative(where, name, value)
+
+
 def positive(where, name, value):
     """real(...) that must be > 0. Returns: float."""
     value = real(where, name, value)
