@@ -1,0 +1,115 @@
+"""What every grader shares: loading the learner's file, comparing arrays so
+that a failure names the worst element, and the two ways a check ends.
+
+A grader (exercises/graders/NN_name.py) has one function, check(module),
+that calls the learner's functions on inputs it makes, compares the results
+with the library's own (gradcheck, models/bptt.py, models/ssm.py,
+minigrad.optim), and raises Failure with a message saying what is wrong, or
+NotImplementedYet while the stub is untouched. It returns a one-line summary
+of what it checked when everything passes.
+"""
+
+import importlib.util
+import pathlib
+import types
+
+import numpy as np
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+class Failure(AssertionError):
+    """The learner's code ran but gave a wrong result; the message says where."""
+
+
+class NotImplementedYet(Failure):
+    """The learner's function still raises NotImplementedError."""
+
+
+def load(source):
+    """The learner's module, from a path (str or pathlib.Path) or a module object.
+
+    Args:
+        source: a module (returned as it is) or the path of a .py file.
+    Returns:
+        the module, freshly executed from the file when a path is given.
+    """
+    if isinstance(source, types.ModuleType):
+        return source
+    path = pathlib.Path(source).resolve()
+    if not path.is_file():
+        raise FileNotFoundError(f"exercises: no file {path}")
+    spec = importlib.util.spec_from_file_location(f"exercise_{path.stem}_{abs(hash(path))}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def call(module, name, *args, **kwargs):
+    """module.name(*args, **kwargs), with the two ways it can go wrong made plain:
+    the function is missing, or it still raises NotImplementedError."""
+    fn = getattr(module, name, None)
+    if fn is None:
+        raise Failure(f"the file defines no {name}; keep the names the stub gives")
+    try:
+        return fn(*args, **kwargs)
+    except NotImplementedError:
+        raise NotImplementedYet(f"{name} is not implemented yet (it still raises NotImplementedError)") from None
+
+
+def worst(got, expected, atol=1e-8, rtol=1e-6):
+    """The element where got is furthest outside expected's tolerance, or None.
+
+    Args:
+        got, expected: arrays of one shape.
+        atol, rtol: |got - expected| ≤ atol + rtol·|expected| passes; nan fails.
+    Returns:
+        None if every element passes, else (index, got value, expected value).
+    """
+    excess = np.abs(got - expected) - (atol + rtol * np.abs(expected))
+    excess = np.where(np.isnan(excess), np.inf, excess)
+    if excess.size == 0 or excess.max() <= 0:
+        return None
+    index = np.unravel_index(int(np.argmax(excess)), excess.shape)
+    index = tuple(int(i) for i in index)
+    return index, float(got[index]), float(expected[index])
+
+
+def compare(what, got, expected, context="", atol=1e-8, rtol=1e-6, time_axis=None):
+    """Raise Failure unless got equals expected within tolerance.
+
+    Args:
+        what: the quantity's name as the learner knows it ("dW_hh", "h_t").
+        got: what the learner's code returned (array-like, or a Tensor).
+        expected: (shape...) the right answer, a NumPy array.
+        context: the input that was used ("T=4, B=2, seed 3"), added to the message.
+        time_axis: the axis of got that is time, if any: the message then also
+            lists the time steps that are wrong, the last first, which is the
+            order a backward loop visits them.
+    Returns:
+        None; raises Failure naming the worst element (index, got, expected).
+    """
+    where = f" (input: {context})" if context else ""
+    if got is None:
+        raise Failure(f"{what}: got None{where}")
+    got = np.asarray(got)
+    if got.shape != expected.shape:
+        raise Failure(f"{what}: shape {got.shape}, expected {expected.shape}{where}")
+    bad = worst(got.astype(np.float64), expected, atol, rtol)
+    if bad is None:
+        return
+    index, g, e = bad
+    message = f"{what}: worst element {index}: got {g:.8g}, expected {e:.8g}{where}"
+    if time_axis is not None:
+        wrong = [t for t in range(got.shape[time_axis])
+                 if worst(np.take(got, t, axis=time_axis), np.take(expected, t, axis=time_axis), atol, rtol)]
+        T = got.shape[time_axis]
+        right = f"; steps {wrong[-1] + 1}..{T - 1} are right" if wrong[-1] < T - 1 else ""
+        message += (f"\n  wrong at time steps t = {', '.join(map(str, reversed(wrong)))} (of 0..{T - 1}); "
+                    f"going backward, the first wrong step is t = {wrong[-1]}{right}")
+    raise Failure(message)
+
+
+def rng(seed):
+    """The NumPy generator every grader draws its inputs from."""
+    return np.random.default_rng(seed)
