@@ -104,10 +104,55 @@ def compare(what, got, expected, context="", atol=1e-8, rtol=1e-6, time_axis=Non
         wrong = [t for t in range(got.shape[time_axis])
                  if worst(np.take(got, t, axis=time_axis), np.take(expected, t, axis=time_axis), atol, rtol)]
         T = got.shape[time_axis]
-        right = f"; steps {wrong[-1] + 1}..{T - 1} are right" if wrong[-1] < T - 1 else ""
+        right = ("" if wrong[-1] == T - 1 else f"; step {T - 1} is right" if wrong[-1] == T - 2
+                 else f"; steps {wrong[-1] + 1}..{T - 1} are right")
         message += (f"\n  wrong at time steps t = {', '.join(map(str, reversed(wrong)))} (of 0..{T - 1}); "
                     f"going backward, the first wrong step is t = {wrong[-1]}{right}")
     raise Failure(message)
+
+
+def compare_named(got, expected, context, time_axes=(), **tolerance):
+    """compare() for each entry of `expected`, in its order, against the same
+    key of the dict `got` the learner returned.
+
+    Args:
+        got: the learner's dict, e.g. {"dx": ..., "dW_hh": ...}.
+        expected: name -> the right array, in the order to check them.
+        context: the input, for the message.
+        time_axes: the names whose axis 0 is time (see compare).
+    """
+    if not isinstance(got, dict):
+        raise Failure(f"expected a dict with keys {list(expected)}, got a {type(got).__name__}")
+    missing = [k for k in expected if k not in got]
+    if missing:
+        raise Failure(f"the dict returned has no {', '.join(missing)}; expected keys {list(expected)}")
+    for name, want in expected.items():
+        compare(name, got[name], want, context, time_axis=0 if name in time_axes else None, **tolerance)
+
+
+def explain_bptt(compare_all, T, rules, sums):
+    """Run compare_all() (which checks dx first) and, when it fails, add what
+    the failure says about a backward-through-time loop.
+
+    Args:
+        compare_all: checks every gradient, dx first, raising Failure.
+        T: the sequence length of this case (1 first, then longer).
+        rules: name -> the equation of that gradient, shown with the failure.
+        sums: the names whose gradient is a sum over time of per-step terms.
+    """
+    try:
+        compare_all()
+    except Failure as e:
+        name = str(e).split(":")[0]
+        rule = f"{name} = {rules[name]}" if name in rules else name
+        if T == 1:
+            why = f"with one step (T = 1), so the error is within one step; {rule}"
+        elif name in sums:
+            why = (f"T = 1 passes and dx is right at every step, so each step's δ is right; {rule} "
+                   "is a sum over time: does every step add its term (+=, not =)?")
+        else:
+            why = f"T = 1 passes, so the error is in what step t+1 sends back to step t; {rule}"
+        raise Failure(f"{e}\n  {why}") from None
 
 
 def rng(seed):
