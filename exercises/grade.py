@@ -111,7 +111,7 @@ def compare(what, got, expected, context="", atol=1e-8, rtol=1e-6, time_axis=Non
     raise Failure(message)
 
 
-def compare_named(got, expected, context, time_axes=(), **tolerance):
+def compare_named(got, expected, context, time_axes=None, **tolerance):
     """compare() for each entry of `expected`, in its order, against the same
     key of the dict `got` the learner returned.
 
@@ -119,7 +119,7 @@ def compare_named(got, expected, context, time_axes=(), **tolerance):
         got: the learner's dict, e.g. {"dx": ..., "dW_hh": ...}.
         expected: name -> the right array, in the order to check them.
         context: the input, for the message.
-        time_axes: the names whose axis 0 is time (see compare).
+        time_axes: {name: its time axis} for the arrays that have one (see compare).
     """
     if not isinstance(got, dict):
         raise Failure(f"expected a dict with keys {list(expected)}, got a {type(got).__name__}")
@@ -127,7 +127,7 @@ def compare_named(got, expected, context, time_axes=(), **tolerance):
     if missing:
         raise Failure(f"the dict returned has no {', '.join(missing)}; expected keys {list(expected)}")
     for name, want in expected.items():
-        compare(name, got[name], want, context, time_axis=0 if name in time_axes else None, **tolerance)
+        compare(name, got[name], want, context, time_axis=(time_axes or {}).get(name), **tolerance)
 
 
 def explain_bptt(compare_all, T, rules, sums):
