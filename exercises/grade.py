@@ -75,17 +75,18 @@ def worst(got, expected, atol=1e-8, rtol=1e-6):
     return index, float(got[index]), float(expected[index])
 
 
-def compare(what, got, expected, context="", atol=1e-8, rtol=1e-6, time_axis=None):
+def compare(what, got, expected, context="", atol=1e-8, rtol=1e-6, time_axis=None, forward=False):
     """Raise Failure unless got equals expected within tolerance.
 
     Args:
         what: the quantity's name as the learner knows it ("dW_hh", "h_t").
-        got: what the learner's code returned (array-like, or a Tensor).
+        got: what the learner's code returned (array-like).
         expected: (shape...) the right answer, a NumPy array.
         context: the input that was used ("T=4, B=2, seed 3"), added to the message.
         time_axis: the axis of got that is time, if any: the message then also
-            lists the time steps that are wrong, the last first, which is the
-            order a backward loop visits them.
+            lists the time steps that are wrong, in the order the loop visits
+            them — the last step first for a backward pass (the default), the
+            first step first when forward=True.
     Returns:
         None; raises Failure naming the worst element (index, got, expected).
     """
@@ -101,14 +102,21 @@ def compare(what, got, expected, context="", atol=1e-8, rtol=1e-6, time_axis=Non
     index, g, e = bad
     message = f"{what}: worst element {index}: got {g:.8g}, expected {e:.8g}{where}"
     if time_axis is not None:
-        wrong = [t for t in range(got.shape[time_axis])
-                 if worst(np.take(got, t, axis=time_axis), np.take(expected, t, axis=time_axis), atol, rtol)]
         T = got.shape[time_axis]
-        right = ("" if wrong[-1] == T - 1 else f"; step {T - 1} is right" if wrong[-1] == T - 2
-                 else f"; steps {wrong[-1] + 1}..{T - 1} are right")
-        message += (f"\n  wrong at time steps t = {', '.join(map(str, reversed(wrong)))} (of 0..{T - 1}); "
-                    f"going backward, the first wrong step is t = {wrong[-1]}{right}")
+        wrong = [t for t in range(T)
+                 if worst(np.take(got, t, axis=time_axis), np.take(expected, t, axis=time_axis), atol, rtol)]
+        first = wrong[0] if forward else wrong[-1]
+        right = range(0, first) if forward else range(first + 1, T)       # the steps visited before it
+        order = wrong if forward else wrong[::-1]
+        message += (f"\n  wrong at time steps t = {', '.join(map(str, order))} (of 0..{T - 1}); "
+                    f"{'going forward' if forward else 'going backward'}, the first wrong step is t = {first}"
+                    + (f"; {_steps(right)} right" if len(right) else ""))
     raise Failure(message)
+
+
+def _steps(r):
+    """'step 4 is' or 'steps 2..4 are', for a range of time steps."""
+    return f"step {r[0]} is" if len(r) == 1 else f"steps {r[0]}..{r[-1]} are"
 
 
 def compare_named(got, expected, context, time_axes=None, **tolerance):
