@@ -1,7 +1,6 @@
 """Grades exercise 02: sum_to, against minigrad.sum_to.
 
-First a table of named cases (the rank-changing ones of STYLE.md's
-practice 5), then hypothesis draws (g's shape, target shape) pairs and, if
+First a table of named cases (the rank-changing ones an RNN meets), then hypothesis draws (g's shape, target shape) pairs and, if
 one fails, shrinks it to the smallest failing pair it can find.
 """
 
