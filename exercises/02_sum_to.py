@@ -35,7 +35,6 @@ cases, then hypothesis draws random shapes and shrinks any failure to the
 smallest case it can find; each result is compared with minigrad.sum_to.
 """
 
-import minigrad as mg
 
 
 def sum_to(g, shape):

@@ -55,7 +55,6 @@ your order is checked for completeness and order, your leaf gradients
 against minigrad.grad.
 """
 
-import minigrad as mg
 
 
 def topological_order(root):

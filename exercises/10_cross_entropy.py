@@ -32,7 +32,6 @@ minigrad.nn.functional.cross_entropy (also at logits of ±1000), the
 gradient by gradcheck, and the dtype.
 """
 
-import numpy as np
 
 import minigrad as mg
 

@@ -56,7 +56,10 @@ def run(name, source=None):
     """
     full = resolve(name)
     source = HERE / f"{full}.py" if source is None else source
-    grader = importlib.import_module(f"exercises.graders.{full}")
+    try:
+        grader = importlib.import_module(f"exercises.graders.{full}")
+    except ModuleNotFoundError as e:       # hypothesis, for one: pip install -e ".[test]"
+        return False, f"CANNOT GRADE {full}: its grader needs {e.name}; install it (pip install {e.name})"
     try:
         module = load(source)
         return True, f"PASS {full}: {grader.check(module)}"

@@ -138,18 +138,18 @@ def compare_named(got, expected, context, time_axes=None, **tolerance):
         compare(name, got[name], want, context, time_axis=(time_axes or {}).get(name), **tolerance)
 
 
-def explain_bptt(compare_all, T, rules, sums):
-    """Run compare_all() (which checks dx first) and, when it fails, add what
-    the failure says about a backward-through-time loop.
+def explain_bptt(got, expected, context, T, rules, sums):
+    """compare_named for a backward through time, dx first, its axis 0 time;
+    when it fails, add what the failure says about the loop.
 
     Args:
-        compare_all: checks every gradient, dx first, raising Failure.
+        got, expected, context: as compare_named's; expected starts with "dx".
         T: the sequence length of this case (1 first, then longer).
         rules: name -> the equation of that gradient, shown with the failure.
         sums: the names whose gradient is a sum over time of per-step terms.
     """
     try:
-        compare_all()
+        compare_named(got, expected, context, time_axes={"dx": 0})
     except Failure as e:
         name = str(e).split(":")[0]
         rule = f"{name} = {rules[name]}" if name in rules else name

@@ -1,7 +1,8 @@
 """Grades exercise 02: sum_to, against minigrad.sum_to.
 
-First a table of named cases (the rank-changing ones an RNN meets), then hypothesis draws (g's shape, target shape) pairs and, if
-one fails, shrinks it to the smallest failing pair it can find.
+First a table of named cases (the rank-changing ones an RNN meets), then
+hypothesis draws (g's shape, target shape) pairs and, if one fails, shrinks
+it to the smallest failing pair it can find.
 """
 
 import importlib.util
@@ -69,5 +70,6 @@ def check(module):
                               settings=settings(max_examples=150, database=None, derandomize=True,
                                                 suppress_health_check=list(HealthCheck)))
     except NoSuchExample:
-        return f"{len(CASES)} named cases on {', '.join(DEVICES)}, then 150 random shapes, all equal to minigrad.sum_to"
+        return (f"{len(CASES)} named cases on {', '.join(DEVICES)}, then 150 random shapes, "
+                "all equal to minigrad.sum_to")
     raise Failure(f"the smallest failing case hypothesis found: {_run_case(module, g_shape, shape, 'cpu')}")

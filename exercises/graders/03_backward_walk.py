@@ -7,7 +7,7 @@ the nodes that feed it); the leaf gradients against minigrad.grad.
 import numpy as np
 
 import minigrad as mg
-from exercises.grade import Failure, NotImplementedYet, call, compare, rng
+from exercises.grade import Failure, call, compare, rng
 
 CHAIN = 3000          # steps of the recurrence; recursion stops at ~1000
 

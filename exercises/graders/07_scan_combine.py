@@ -93,5 +93,5 @@ def check(module):
         if calls[0] > 2 * rounds + 2:
             raise Failure(f"inclusive_scan called combine {calls[0]} times for L = {n}: a log-depth scan "
                           f"makes ⌈log₂ L⌉ = {rounds} rounds, each one combine over all positions at once")
-    return (f"combine composes two steps and is associative; the log-depth scans equal the sequential "
-            f"loop for L = 1 … 17 and 64, in about log₂ L rounds")
+    return ("combine composes two steps and is associative; the log-depth scans equal the sequential "
+            "loop for L = 1 … 17 and 64, in about log₂ L rounds")

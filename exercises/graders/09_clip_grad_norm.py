@@ -45,4 +45,5 @@ def check(module):
                     raise Failure(f"{e}\n  the total norm is below max_norm, so the gradients stay as they "
                                   "are: the factor is min(1, max_norm / (total + 1e-6))") from None
                 raise
-    return "the total norm and every clipped gradient equal to minigrad.nn.utils.clip_grad_norm_, above and below max_norm"
+    return ("the total norm and every clipped gradient equal to minigrad.nn.utils.clip_grad_norm_, "
+            "above and below max_norm")

@@ -44,4 +44,5 @@ def check(module):
     except mg.GradcheckError as e:
         raise Failure(f"CrossEntropy.backward is wrong (it should be g · (softmax(x) - onehot(t)) / N): {e} "
                       f"(input: {context})") from None
-    return "the loss equal to minigrad.nn.functional.cross_entropy, finite at ±1000, float32 kept; the gradient by gradcheck"
+    return ("the loss equal to minigrad.nn.functional.cross_entropy, finite at ±1000, float32 kept; "
+            "the gradient by gradcheck")
