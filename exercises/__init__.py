@@ -25,6 +25,7 @@ EXERCISES = {
     "08_adam": "one Adam step with bias correction (Kingma & Ba 2015, Algorithm 1)",
     "09_clip_grad_norm": "gradient clipping by the global norm (Pascanu et al. 2013)",
     "10_cross_entropy": "softmax cross-entropy as one op, with the fused backward (softmax - onehot) / N",
+    "11_truncated_bptt": "truncated BPTT: chunks of k steps, the state carried and detached, the gradients summed",
 }
 
 
@@ -62,13 +63,18 @@ def run(name, source=None):
         return False, f"CANNOT GRADE {full}: its grader needs {e.name}; install it (pip install {e.name})"
     try:
         module = load(source)
+    except FileNotFoundError as e:
+        return False, f"FAIL {full}: {e}"
+    except Exception as e:                 # a syntax error, or an error at import time
+        return False, f"FAIL {full}: your file does not load: {type(e).__name__}: {e}"
+    try:
         return True, f"PASS {full}: {grader.check(module)}"
     except NotImplementedYet as e:
-        return False, f"NOT DONE {full}: {e}; fill it in {getattr(module, '__file__', source)}"
+        return False, f"NOT DONE {full}: {e}; fill it in {getattr(module, '__file__', module.__name__)}"
     except Failure as e:
         return False, f"FAIL {full}: {e}"
     except Exception as e:                 # the learner's code raised: show where, in their file
-        frames = [f for f in traceback.extract_tb(e.__traceback__) if "exercises/graders" not in f.filename
-                  and not f.filename.endswith("grade.py") and not f.filename.endswith("__init__.py")]
-        where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
-        return False, f"FAIL {full}: your code raised {type(e).__name__}: {e}{where}"
+        mine = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == getattr(module, "__file__", None)]
+        if not mine:                       # not from the learner's file: the grader's own error
+            raise
+        return False, f"FAIL {full}: your code raised {type(e).__name__}: {e} at {mine[-1].filename}:{mine[-1].lineno}"

@@ -82,6 +82,12 @@ SEQUENTIAL_SCAN = ('''    A, B = a, b
     A, B = a, b
     offset = 1
     while offset < a.shape[0]:''')
+DETACH = "        state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()\n"
+ONE_BACKWARD = (("    state, losses = None, []", "    state, losses, total = None, [], 0"),
+                ("        loss.backward()                                                 # adds to every .grad",
+                 "        total = total + loss"),
+                (DETACH, ""),
+                ("    return losses", "    total.backward()\n    return losses"))
 
 PLANTED = [
     # 01: an op's backward
@@ -176,6 +182,16 @@ PLANTED = [
     Planted("no_max_subtracted", "10_cross_entropy",
             (("shifted = logits - logits.max(axis=1, keepdims=True)", "shifted = logits"),), ("±1000", "got inf")),
     Planted("float32_promoted", "10_cross_entropy", (("dtype=logits.dtype", "dtype=np.float64"),), ("float32",)),
+    # 11: truncated BPTT
+    Planted("never_detached", "11_truncated_bptt", ((DETACH, ""),),
+            ("ran into an earlier chunk's graph", "detach the state", "RNN(3, 4), T=7")),
+    Planted("one_backward_at_the_end", "11_truncated_bptt", ONE_BACKWARD, ("full BPTT",)),
+    Planted("state_reset_each_chunk", "11_truncated_bptt",
+            (("model(x[start:start + k], state)", "model(x[start:start + k], None)"),),
+            ("the chunk losses", "start from zeros")),
+    Planted("grad_cleared_each_chunk", "11_truncated_bptt",
+            (("        loss.backward()", "        model.zero_grad()\n        loss.backward()"),),
+            ("weight_ih_l0.grad", "cleared between chunks")),
 ]
 
 
@@ -228,6 +244,13 @@ def test_an_exception_in_the_learners_code_is_shown_with_its_line(tmp_path):
     passed, message = run("04_rnn_bptt", path)
     assert not passed
     assert "your code raised ValueError: boom" in message and f"{path}:" in message, message
+
+
+def test_a_file_that_does_not_load_says_so(tmp_path):
+    path = tmp_path / "broken.py"
+    path.write_text("def sum_to(g, shape) return g\n")
+    passed, message = run("02_sum_to", path)
+    assert not passed and "your file does not load: SyntaxError" in message, message
 
 
 @pytest.mark.parametrize("typed", ["04_rnn_bptt", "04", "4", "rnn_bptt"])
