@@ -30,9 +30,8 @@ every gradient it will ever receive has arrived. Two traps:
     second gradient.
 
   A post-order depth-first search (a node is finished after all its inputs
-  are) gives inputs first; reversed, consumers first (Cormen et al.,
-  Introduction to Algorithms, §22.4; Rumelhart, Hinton & Williams 1986 run
-  backpropagation in exactly this order).
+  are) gives inputs first; reversed, consumers first (topological sort:
+  Cormen et al., Introduction to Algorithms, 3rd ed., §22.4).
 
 Part 2, backward(y): the walk. For a scalar y, set leaf.grad for every leaf
 that requires grad to ∂y/∂leaf:

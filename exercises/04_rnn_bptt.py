@@ -3,7 +3,8 @@
 Read first: models/bptt.py, the RNN section (the equations above RNNLayer
 and its backward loop); models/cells.py's rnn_cell for one step in
 minigrad ops. Werbos, "Backpropagation through time: what it does and how
-to do it" (1990); Rumelhart, Hinton & Williams (1986), §"recurrent nets".
+to do it" (1990); Rumelhart, Hinton & Williams, "Learning internal
+representations by error propagation" (1986), the section "Recurrent nets".
 
 The forward (given below, as models/bptt.py runs it, PyTorch's conventions:
 row-vector batches, weights (out, in)):

@@ -3,8 +3,9 @@
 Read first: models/bptt.py, the LSTM section (the equations above
 LSTMLayer); models/cells.py's lstm_cell for one step in minigrad ops; then
 exercise 04, whose loop this extends. Hochreiter & Schmidhuber, "Long
-short-term memory" (1997), §4 (the constant error carousel); the forget gate
-is Gers, Schmidhuber & Cummins (2000).
+short-term memory" (1997), §3.2 (constant error flow, the "constant error
+carousel") and §4; the forget gate is Gers, Schmidhuber & Cummins, "Learning
+to forget" (2000).
 
 The forward (given below; PyTorch's gate order i, f, g, o):
 
@@ -26,7 +27,7 @@ step t+1 through c_{t+1} = f_{t+1} ⊙ c_t + …):
     what goes back to step t-1:  δ_t W_hh (to h_{t-1}) and dc_t ⊙ f_t (to c_{t-1})
     dh0, dc0 are those two after step 0.
 
-Why it helps (the point of §4 of the paper): from c_t to c_{t-1} the
+Why it helps (the point of §3.2 of the paper): from c_t to c_{t-1} the
 gradient is multiplied by f_t alone — no weight matrix, no tanh' — so with
 f ≈ 1 it survives many steps, where the RNN's shrinks by W_hh ⊙ φ' each step.
 

@@ -2,9 +2,10 @@
 
 Read first: models/ssm.py, the module docstring ("Why this escapes the RNN's
 sequential bottleneck") and linear_scan (the library's log-depth scan, odd-even
-reduction). Blelloch, "Prefix sums and their applications" (1990), §1.2
-and §1.4 (recurrences as scans); Hillis & Steele, "Data parallel
-algorithms" (1986); Gu & Dao (2023) §3.3.2 for its use in Mamba.
+reduction). Blelloch, "Prefix sums and their applications" (1990), on scans
+with any associative operator and first-order recurrences as scans; Hillis
+& Steele, "Data parallel algorithms" (1986); Gu & Dao (2023) §3.3 for its
+use in Mamba.
 
 The recurrence h_t = a_t ⊙ h_{t-1} + b_t, h_{-1} = 0, is a sequential loop.
 But each step is an affine map of h, h ↦ a h + b, and two affine maps in a

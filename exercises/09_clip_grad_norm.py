@@ -7,7 +7,7 @@ Mikolov & Bengio, "On the difficulty of training recurrent neural networks"
 
 Why. An RNN's gradient through k steps is multiplied by W_hh ⊙ φ' k times;
 when that grows, one step of gradient descent can throw the weights far off
-(the "cliffs" of the paper's Figure 6). Clipping keeps the direction of the
+(the "cliffs" the paper draws). Clipping keeps the direction of the
 update and caps its length:
 
     total = ‖(g_1, g_2, …)‖ = sqrt(Σ_i Σ_j g_i[j]²)      ALL gradients as one vector

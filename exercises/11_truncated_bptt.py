@@ -1,12 +1,12 @@
 """Exercise 11 — truncated backpropagation through time.
 
 Read first: models/rnn.py (the models' interface: model(x, state) ->
-(output, state)), then tests/test_bptt.py's truncation tests, and
-demos/charlm.py, which trains a character model this way. Williams & Peng,
-"An efficient gradient-based algorithm for on-line training of recurrent
-network trajectories" (1990) for truncated BPTT; Sutskever, "Training
-recurrent neural networks" (PhD thesis, 2013), §2.8.6, for the k-steps form
-used here.
+(output, state)), then tests/test_bptt.py's truncated-BPTT section
+(test_detached_state_stops_the_gradient_at_the_chunk_boundary). Williams &
+Peng, "An efficient gradient-based algorithm for on-line training of
+recurrent network trajectories" (1990) for truncated BPTT; the form here, a
+chunk of k steps forward then its backward, is the usual way to train a
+recurrent language model on a long text.
 
 Why. Full BPTT over a long sequence keeps every step's activations until
 the backward pass: memory grows with T, and one update waits for the whole
