@@ -44,10 +44,12 @@ class Tanh(mg.Function):
 
     @staticmethod
     def forward(ctx, x):
+        """Args: x (...) an array. Returns: tanh(x) (...), x's dtype."""
         raise NotImplementedError
 
     @staticmethod
     def backward(ctx, g):
+        """Args: g (...) a Tensor, ∂L/∂y. Returns: ∂L/∂x (...), a Tensor."""
         raise NotImplementedError
 
 
@@ -56,10 +58,12 @@ class Mul(mg.Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        """Args: a, b (...) arrays of one shape. Returns: a ⊙ b (...)."""
         raise NotImplementedError
 
     @staticmethod
     def backward(ctx, g):
+        """Args: g (...) a Tensor, ∂L/∂out. Returns: (∂L/∂a, ∂L/∂b), Tensors (...)."""
         raise NotImplementedError
 
 
@@ -68,8 +72,10 @@ class Softplus(mg.Function):
 
     @staticmethod
     def forward(ctx, x):
+        """Args: x (...) an array. Returns: log(1 + eˣ) (...), x's dtype, finite for any finite x."""
         raise NotImplementedError
 
     @staticmethod
     def backward(ctx, g):
+        """Args: g (...) a Tensor, ∂L/∂y. Returns: ∂L/∂x (...), a Tensor."""
         raise NotImplementedError

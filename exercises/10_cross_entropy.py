@@ -41,8 +41,11 @@ class CrossEntropy(mg.Function):
 
     @staticmethod
     def forward(ctx, logits, target):
+        """Args: logits (N, C) float array; target (N,) int64 class indices.
+        Returns: the mean loss, a 0-d array of the logits' dtype."""
         raise NotImplementedError
 
     @staticmethod
     def backward(ctx, g):
+        """Args: g () a Tensor, ∂L/∂loss. Returns: (∂L/∂logits (N, C), None for the target)."""
         raise NotImplementedError

@@ -46,8 +46,15 @@ def load(source):
 
 
 def call(module, name, *args, **kwargs):
-    """module.name(*args, **kwargs), with the two ways it can go wrong made plain:
-    the function is missing, or it still raises NotImplementedError."""
+    """module.name(*args, **kwargs), with the two ways it can go wrong made plain.
+
+    Args:
+        module: the learner's module.  name: the function the stub defines.
+        args, kwargs: passed on.
+    Returns:
+        what the function returns; raises Failure if the module has no such
+        function, NotImplementedYet if it still raises NotImplementedError.
+    """
     fn = getattr(module, name, None)
     if fn is None:
         raise Failure(f"the file defines no {name}; keep the names the stub gives")
@@ -164,5 +171,11 @@ def explain_bptt(got, expected, context, T, rules, sums):
 
 
 def rng(seed):
-    """The NumPy generator every grader draws its inputs from."""
+    """The NumPy generator every grader draws its inputs from.
+
+    Args:
+        seed: an int, named in every failure message so that a case can be rerun.
+    Returns:
+        numpy.random.Generator.
+    """
     return np.random.default_rng(seed)

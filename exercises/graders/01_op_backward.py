@@ -63,7 +63,14 @@ def _check_op(module, name, device, seed):
 
 
 def check(module):
-    """Grade the module; returns a summary, or raises Failure / NotImplementedYet."""
+    """Grade the learner's module.
+
+    Args:
+        module: the learner's module (a file loaded by exercises.grade.load).
+    Returns:
+        a one-line summary of what passed; raises Failure, or NotImplementedYet
+        while a function still raises NotImplementedError.
+    """
     for device in DEVICES:
         for name in OPS:
             _check_op(module, name, device, seed=1)

@@ -59,7 +59,14 @@ def _shapes(draw):
 
 
 def check(module):
-    """Grade the module; returns a summary, or raises Failure / NotImplementedYet."""
+    """Grade the learner's module.
+
+    Args:
+        module: the learner's module (a file loaded by exercises.grade.load).
+    Returns:
+        a one-line summary of what passed; raises Failure, or NotImplementedYet
+        while a function still raises NotImplementedError.
+    """
     for device in DEVICES:
         for what, g_shape, shape in CASES:
             message = _run_case(module, g_shape, shape, device)

@@ -64,7 +64,14 @@ def _check_order(order, root, name):
 
 
 def check(module):
-    """Grade the module; returns a summary, or raises Failure / NotImplementedYet."""
+    """Grade the learner's module.
+
+    Args:
+        module: the learner's module (a file loaded by exercises.grade.load).
+    Returns:
+        a one-line summary of what passed; raises Failure, or NotImplementedYet
+        while a function still raises NotImplementedError.
+    """
     for name, y, leaves in _graphs(seed=0):
         expected = mg.grad(y, leaves, retain_graph=True)
         try:

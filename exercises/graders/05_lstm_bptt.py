@@ -57,7 +57,14 @@ def _check_gates(got, expected, context):
 
 
 def check(module):
-    """Grade the module; returns a summary, or raises Failure / NotImplementedYet."""
+    """Grade the learner's module.
+
+    Args:
+        module: the learner's module (a file loaded by exercises.grade.load).
+    Returns:
+        a one-line summary of what passed; raises Failure, or NotImplementedYet
+        while a function still raises NotImplementedError.
+    """
     for T in (1, 5):
         inputs, dhs, hs_expected, expected = _case(T, seed=T)
         context = f"T={T}, B={B}, I={I}, H={H}, seed {T}"

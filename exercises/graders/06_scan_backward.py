@@ -71,7 +71,14 @@ def _check_selective_scan(module, seed):
 
 
 def check(module):
-    """Grade the module; returns a summary, or raises Failure / NotImplementedYet."""
+    """Grade the learner's module.
+
+    Args:
+        module: the learner's module (a file loaded by exercises.grade.load).
+    Returns:
+        a one-line summary of what passed; raises Failure, or NotImplementedYet
+        while a function still raises NotImplementedError.
+    """
     for length in (1, 6):
         _check_linear_scan(module, length, seed=length)
     _check_selective_scan(module, seed=0)

@@ -74,7 +74,14 @@ def _counting(module):
 
 
 def check(module):
-    """Grade the module; returns a summary, or raises Failure / NotImplementedYet."""
+    """Grade the learner's module.
+
+    Args:
+        module: the learner's module (a file loaded by exercises.grade.load).
+    Returns:
+        a one-line summary of what passed; raises Failure, or NotImplementedYet
+        while a function still raises NotImplementedError.
+    """
     r = rng(0)
     _check_combine(module, r)
     cases = [(n, r.uniform(0.5, 1.0, (n, 2)), r.standard_normal((n, 2))) for n in LENGTHS]

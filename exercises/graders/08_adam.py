@@ -34,7 +34,14 @@ SLIPS = {
 
 
 def check(module):
-    """Grade the module; returns a summary, or raises Failure / NotImplementedYet."""
+    """Grade the learner's module.
+
+    Args:
+        module: the learner's module (a file loaded by exercises.grade.load).
+    Returns:
+        a one-line summary of what passed; raises Failure, or NotImplementedYet
+        while a function still raises NotImplementedError.
+    """
     r = rng(0)
     theta0 = r.standard_normal(SHAPE)
     grads = [r.standard_normal(SHAPE) * (k + 1) for k in range(STEPS)]

@@ -22,7 +22,14 @@ def _library(grads, max_norm):
 
 
 def check(module):
-    """Grade the module; returns a summary, or raises Failure / NotImplementedYet."""
+    """Grade the learner's module.
+
+    Args:
+        module: the learner's module (a file loaded by exercises.grade.load).
+    Returns:
+        a one-line summary of what passed; raises Failure, or NotImplementedYet
+        while a function still raises NotImplementedError.
+    """
     r = rng(0)
     for name, scale, max_norm in CASES:
         grads = [scale * r.standard_normal(s) for s in SHAPES]

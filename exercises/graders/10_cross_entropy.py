@@ -17,7 +17,14 @@ def _apply(op, logits, target):
 
 
 def check(module):
-    """Grade the module; returns a summary, or raises Failure / NotImplementedYet."""
+    """Grade the learner's module.
+
+    Args:
+        module: the learner's module (a file loaded by exercises.grade.load).
+    Returns:
+        a one-line summary of what passed; raises Failure, or NotImplementedYet
+        while a function still raises NotImplementedError.
+    """
     op = getattr(module, "CrossEntropy", None)
     if op is None:
         raise Failure("the file defines no CrossEntropy; keep the names the stub gives")

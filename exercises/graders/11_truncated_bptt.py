@@ -47,7 +47,14 @@ SLIPS = {
 
 
 def check(module):
-    """Grade the module; returns a summary, or raises Failure / NotImplementedYet."""
+    """Grade the learner's module.
+
+    Args:
+        module: the learner's module (a file loaded by exercises.grade.load).
+    Returns:
+        a one-line summary of what passed; raises Failure, or NotImplementedYet
+        while a function still raises NotImplementedError.
+    """
     for name, T, k in CASES:
         mg.manual_seed(0)
         model = getattr(models, name)(I, H, dtype="float64")

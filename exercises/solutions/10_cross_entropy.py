@@ -11,6 +11,8 @@ class CrossEntropy(mg.Function):
     # loss = mean_i(logsumexp(x_i) - x_i[t_i]);  dx = g · (softmax(x) - onehot(t)) / N
     @staticmethod
     def forward(ctx, logits, target):
+        """Args: logits (N, C) float array; target (N,) int64 class indices.
+        Returns: the mean loss, a 0-d array of the logits' dtype."""
         N = logits.shape[0]
         rows = np.arange(N)
         shifted = logits - logits.max(axis=1, keepdims=True)          # (N, C), every row's max is 0
@@ -24,5 +26,6 @@ class CrossEntropy(mg.Function):
 
     @staticmethod
     def backward(ctx, g):
+        """Args: g () a Tensor, ∂L/∂loss. Returns: (∂L/∂logits (N, C), None for the target)."""
         d, = ctx.saved_tensors
         return g * d, None
