@@ -73,6 +73,10 @@ def run(name, source=None):
         return False, f"NOT DONE {full}: {e}; fill it in {getattr(module, '__file__', module.__name__)}"
     except Failure as e:
         return False, f"FAIL {full}: {e}"
+    except NotImplementedError as e:       # raised deeper than the grader's call (a backward, say)
+        frame = traceback.extract_tb(e.__traceback__)[-1]
+        return False, (f"NOT DONE {full}: {frame.name} is not implemented yet (it still raises "
+                       f"NotImplementedError at {frame.filename}:{frame.lineno})")
     except Exception as e:                 # the learner's code raised: show where, in their file
         mine = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == getattr(module, "__file__", None)]
         if not mine:                       # not from the learner's file: the grader's own error

@@ -246,6 +246,19 @@ def test_an_exception_in_the_learners_code_is_shown_with_its_line(tmp_path):
     assert "your code raised ValueError: boom" in message and f"{path}:" in message, message
 
 
+@pytest.mark.parametrize("row", [
+    Planted("mul_backward_left", "01_op_backward",
+            (("        a, b = ctx.saved_tensors\n        return g * b, g * a",
+              "        raise NotImplementedError"),), ()),
+    Planted("backward_left", "10_cross_entropy",
+            (("        d, = ctx.saved_tensors\n        return g * d, None", "        raise NotImplementedError"),), ()),
+], ids=lambda r: r.exercise)
+def test_a_forward_without_its_backward_is_not_done(row, tmp_path):
+    passed, message = run(row.exercise, row.write(tmp_path))
+    assert not passed
+    assert message.startswith(f"NOT DONE {row.exercise}: backward is not implemented yet"), message
+
+
 def test_a_file_that_does_not_load_says_so(tmp_path):
     path = tmp_path / "broken.py"
     path.write_text("def sum_to(g, shape) return g\n")
@@ -275,6 +288,8 @@ def test_the_command_line_lists_checks_and_exits_with_the_verdict():
     assert passing.returncode == 0 and passing.stdout.startswith("PASS 09_clip_grad_norm"), passing.stdout
     stub = _cli("check", "clip_grad_norm")
     assert stub.returncode == 1 and "not implemented yet" in stub.stdout, stub.stdout
+    progress = _cli("check")
+    assert progress.returncode == 1 and progress.stdout.splitlines()[-1] == f"0 of {len(EXERCISES)} exercises pass"
     unknown = _cli("check", "nothing")
     assert unknown.returncode == 2 and "no exercise 'nothing'" in unknown.stderr, unknown.stderr
 
