@@ -26,6 +26,7 @@ EXERCISES = {
     "09_clip_grad_norm": "gradient clipping by the global norm (Pascanu et al. 2013)",
     "10_cross_entropy": "softmax cross-entropy as one op, with the fused backward (softmax - onehot) / N",
     "11_truncated_bptt": "truncated BPTT: chunks of k steps, the state carried and detached, the gradients summed",
+    "12_gru_bptt": "GRU backpropagation through time by hand: b_hn inside the reset product, the direct path",
 }
 
 

@@ -170,6 +170,33 @@ def explain_bptt(got, expected, context, T, rules, sums):
         raise Failure(f"{e}\n  {why}") from None
 
 
+def check_gate_blocks(got, expected, key, gates, context):
+    """With one step (T = 1), a bias gradient's block k is Σ_b δ_k: a wrong
+    block names the gate whose δ is wrong.
+
+    Args:
+        got, expected: the learner's dict and the right one.
+        key: the bias gradient to split ("db", "db_hh").
+        gates: {gate name: its δ's equation}, in the order of the blocks.
+        context: the input, for the message.
+    Returns:
+        None; raises Failure naming the gate. A missing or misshapen entry
+        is left for compare_named to report.
+    """
+    want = expected[key]
+    H = want.shape[0] // len(gates)
+    if not isinstance(got, dict) or np.shape(got.get(key)) != want.shape:
+        return
+    for k, (gate, rule) in enumerate(gates.items()):
+        block = slice(k * H, (k + 1) * H)
+        try:
+            compare(f"{key}[{k * H}:{(k + 1) * H}], the block of δ_{gate}", np.asarray(got[key])[block],
+                    want[block], context)
+        except Failure as e:
+            raise Failure(f"{e}\n  so δ_{gate} is wrong (one step, T = 1): {rule}; "
+                          f"the blocks go in the order {', '.join('δ_' + g for g in gates)}") from None
+
+
 def rng(seed):
     """The NumPy generator every grader draws its inputs from.
 

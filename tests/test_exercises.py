@@ -133,7 +133,7 @@ PLANTED = [
             (("dc = dh * o * (1 - tc ** 2) + dc_next", "dc = dh * o * (1 - tc ** 2)"),),
             ("dx: worst element", "T=5", "the first wrong step is t = 3")),
     Planted("forget_gate_off_by_one", "05_lstm_bptt", (("dc * c_prev * f * (1 - f)", "dc * cs[t] * f * (1 - f)"),),
-            ("the block of gate f", "δ_f is wrong", "T=1")),
+            ("db[4:8], the block of δ_f", "δ_f is wrong", "T=1")),
     Planted("cell_path_without_f", "05_lstm_bptt", (("delta @ W_hh, dc * f", "delta @ W_hh, dc"),),
             ("dc0: worst element", "f alone")),
     # 06: the selective scan's backward
@@ -192,6 +192,15 @@ PLANTED = [
     Planted("grad_cleared_each_chunk", "11_truncated_bptt",
             (("        loss.backward()", "        model.zero_grad()\n        loss.backward()"),),
             ("weight_ih_l0.grad", "cleared between chunks")),
+    # 12: GRU BPTT
+    Planted("b_hn_outside_the_reset", "12_gru_bptt",
+            (("np.concatenate([d_r, d_z, d_n * r], axis=1)", "np.concatenate([d_r, d_z, d_n], axis=1)"),),
+            ("db_hh[8:12], the block of δ_hn", "inside the reset product", "T=1")),
+    Planted("direct_path_dropped", "12_gru_bptt",
+            (("dh_next = d_hidden @ W_hh + dh * z", "dh_next = d_hidden @ W_hh"),),
+            ("dh0: worst element", "direct path")),
+    Planted("update_gate_sign", "12_gru_bptt", (("d_z = dh * (h_prev - n)", "d_z = dh * (n - h_prev)"),),
+            ("db_ih[4:8], the block of δ_z", "δ_z is wrong")),
 ]
 
 

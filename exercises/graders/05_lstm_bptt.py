@@ -8,7 +8,7 @@ import numpy as np
 
 import minigrad as mg
 from minigrad.models.bptt import LSTMLayer
-from exercises.grade import Failure, call, compare, explain_bptt, rng
+from exercises.grade import call, check_gate_blocks, compare, explain_bptt, rng
 
 B, I, H = 2, 3, 4
 NAMES = ("dx", "dh0", "dc0", "dW_ih", "dW_hh", "db")
@@ -42,20 +42,6 @@ def _case(T, seed):
     return (x, h0, c0, W_ih, W_hh, b), dhs, hs.numpy(), expected
 
 
-def _check_gates(got, expected, context):
-    """At T = 1, db's block k is Σ_b δ_k: a wrong block names the wrong gate."""
-    if not isinstance(got, dict) or "db" not in got or np.shape(got["db"]) != (4 * H,):
-        return                                   # compare_named reports it
-    for k, (gate, rule) in enumerate(GATES.items()):
-        block = slice(k * H, (k + 1) * H)
-        try:
-            compare(f"db[{k * H}:{(k + 1) * H}], the block of gate {gate}", np.asarray(got["db"])[block],
-                    expected["db"][block], context)
-        except Failure as e:
-            raise Failure(f"{e}\n  so δ_{gate} is wrong (one step, T = 1): {rule}; "
-                          "the blocks go in the order i, f, g, o") from None
-
-
 def check(module):
     """Grade the learner's module.
 
@@ -72,6 +58,6 @@ def check(module):
         compare("lstm_forward's hs (the forward is given: keep it as it is)", hs, hs_expected, context)
         got = call(module, "lstm_backward", dhs, cache)
         if T == 1:
-            _check_gates(got, expected, context)
+            check_gate_blocks(got, expected, "db", GATES, context)
         explain_bptt(got, expected, context, T, RULES, SUMS)
     return "dx, dh0, dc0, dW_ih, dW_hh, db equal to models/bptt.py's LSTMLayer at T = 1 (gate by gate) and T = 5"
