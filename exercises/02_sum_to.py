@@ -35,6 +35,7 @@ cases, then hypothesis draws random shapes and shrinks any failure to the
 smallest case it can find; each result is compared with minigrad.sum_to.
 """
 
+import minigrad as mg  # noqa: F401  (for your code: xp = mg.backend.of(g).xp)
 
 
 def sum_to(g, shape):

@@ -40,6 +40,8 @@ combine, then your inclusive_scan, against the sequential loop for lengths
 about log₂ L times, not L.
 """
 
+import numpy as np  # noqa: F401  (np.concatenate, for your scan)
+
 
 def combine(left, right):
     """Two steps of h ↦ a h + b as one: (a₁, b₁) ∘ (a₂, b₂) = (a₁ a₂, a₂ b₁ + b₂).

@@ -28,6 +28,8 @@ against Algorithm 1 computed in NumPy — m, v, then θ, step by step — and th
 same five steps against minigrad.optim.Adam on one parameter.
 """
 
+import numpy as np  # noqa: F401  (np.sqrt, for your step)
+
 
 def adam_step(theta, grad, m, v, t, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
     """One Adam step (Kingma & Ba 2015, Algorithm 1).

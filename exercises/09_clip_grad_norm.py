@@ -27,6 +27,8 @@ gradients, with totals above and below max_norm, against
 minigrad.nn.utils.clip_grad_norm_ — the total first, then each gradient.
 """
 
+import numpy as np  # noqa: F401  (np.sum, np.sqrt, for your code)
+
 
 def clip_grad_norm(grads, max_norm):
     """Scale the gradients together so that their global 2-norm is at most max_norm.
