@@ -1,5 +1,5 @@
 """What every grader shares: loading the learner's file, comparing arrays so
-that a failure names the worst element, and the two ways a check ends.
+that a failure names the worst element, and the two ways a check fails.
 
 A grader (exercises/graders/NN_name.py) has one function, check(module),
 that calls the learner's functions on inputs it makes, compares the results

@@ -14,7 +14,7 @@ from exercises.grade import Failure, NotImplementedYet, compare, rng
 
 DEVICES = ("cpu", "array_api_strict") if importlib.util.find_spec("array_api_strict") else ("cpu",)
 
-# op name -> (the inputs' names, the forward in NumPy, where the inputs are drawn)
+# op name -> (the names of its inputs, its forward in NumPy)
 OPS = {
     "Tanh": (("x",), np.tanh),
     "Mul": (("a", "b"), np.multiply),
