@@ -116,6 +116,13 @@ def functional_call(module, tensors, *args, **kwargs):
     The module is left as it was. This is how a whole layer is gradient-checked:
     gradcheck perturbs float64 copies of the weights, and this call runs the
     layer on those copies.
+
+    Args:
+        module: the Module to call.
+        tensors: {dotted parameter name: Tensor} to use instead of those parameters.
+        *args, **kwargs: the call's arguments.
+    Returns:
+        what module(*args, **kwargs) returns.
     """
     with _swapped(module, tensors):
         return module(*args, **kwargs)

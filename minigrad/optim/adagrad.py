@@ -47,7 +47,10 @@ class Adagrad(Optimizer):
         state.update(step=0, sum=buffer_like(p, group["initial_accumulator_value"]))
 
     def update(self, param, grad, state, group):
-        """One Adagrad step for one parameter (see the class docstring)."""
+        """One Adagrad step for one parameter (see the class docstring).
+
+        Args: param, grad, state, group, as for Optimizer.update.
+        """
         if not state:                                # a group added after construction
             self._init_state(param, state, group)
         state["step"] += 1

@@ -46,7 +46,10 @@ class Adam(Optimizer):
                                       maximize=maximize, decoupled_weight_decay=decoupled_weight_decay))
 
     def update(self, param, grad, state, group):
-        """One Adam step for one parameter (see the class docstring)."""
+        """One Adam step for one parameter (see the class docstring).
+
+        Args: param, grad, state, group, as for Optimizer.update.
+        """
         lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
         if not state:
             state.update(step=0, exp_avg=buffer_like(param), exp_avg_sq=buffer_like(param))

@@ -52,7 +52,11 @@ def real(where, name, value):
 
 
 def nonnegative(where, name, value):
-    """real(...) that must be ≥ 0. Returns: float."""
+    """real(...) that must be ≥ 0.
+
+    Args: where, name, value, as for real().
+    Returns: float.
+    """
     value = real(where, name, value)
     if value < 0:
         raise ValueError(f"{where}: {name} must be ≥ 0, got {value}")
@@ -60,14 +64,22 @@ def nonnegative(where, name, value):
 
 
 def limit(where, name, value):
-    """A bound ≥ 0 that may be float("inf") (no bound). Returns: float."""
+    """A bound ≥ 0 that may be float("inf") (no bound).
+
+    Args: where, name, value, as for real().
+    Returns: float.
+    """
     if isinstance(value, numbers.Real) and not isinstance(value, bool) and float(value) == math.inf:
         return math.inf
     return nonnegative(where, name, value)
 
 
 def positive(where, name, value):
-    """real(...) that must be > 0. Returns: float."""
+    """real(...) that must be > 0.
+
+    Args: where, name, value, as for real().
+    Returns: float.
+    """
     value = real(where, name, value)
     if value <= 0:
         raise ValueError(f"{where}: {name} must be > 0, got {value}")
@@ -75,7 +87,11 @@ def positive(where, name, value):
 
 
 def in_range(where, name, value, low, high, high_open=False):
-    """real(...) in [low, high] (or [low, high) with high_open). Returns: float."""
+    """real(...) in [low, high] (or [low, high) with high_open).
+
+    Args: where, name, value, as for real(); low, high: the bounds; high_open: exclude high.
+    Returns: float.
+    """
     value = real(where, name, value)
     if not (low <= value and (value < high if high_open else value <= high)):
         raise ValueError(f"{where}: {name} must lie in [{low:g}, {high:g}{')' if high_open else ']'}, got {value}")
@@ -83,7 +99,11 @@ def in_range(where, name, value, low, high, high_open=False):
 
 
 def unit_interval(where, name, value):
-    """real(...) in [0, 1]. Returns: float."""
+    """real(...) in [0, 1].
+
+    Args: where, name, value, as for real().
+    Returns: float.
+    """
     return in_range(where, name, value, 0.0, 1.0)
 
 
@@ -127,7 +147,11 @@ def integer(where, name, value, low=None):
 
 
 def flag(where, name, value):
-    """value as a Python bool (True, False, a NumPy bool or a 0-d bool array). Returns: bool."""
+    """value as a Python bool (True, False, a NumPy bool or a 0-d bool array).
+
+    Args: where, name, value, as for real().
+    Returns: bool.
+    """
     if backend.is_host_array(value) and value.ndim == 0:
         value = value.item()
     if not isinstance(value, bool) and not (backend.is_host_scalar(value) and value.dtype.kind == "b"):
@@ -136,7 +160,11 @@ def flag(where, name, value):
 
 
 def choice(where, name, value, options):
-    """value, one of the strings in `options` (a 0-d string array is read as its string). Returns: str."""
+    """value, one of the strings in `options` (a 0-d string array is read as its string).
+
+    Args: where, name, value, as for real(); options: the strings allowed.
+    Returns: str.
+    """
     if backend.is_host_array(value) and value.ndim == 0 and value.dtype.kind == "U":
         value = str(value.item())
     if not isinstance(value, str) or value not in options:
@@ -145,7 +173,11 @@ def choice(where, name, value, options):
 
 
 def real_list(where, name, value, length):
-    """A list of `length` finite floats (from a list, a tuple or a 1-d array). Returns: list of float."""
+    """A list of `length` finite floats (from a list, a tuple or a 1-d array).
+
+    Args: where, name, value, as for real(); length: how many.
+    Returns: list of float.
+    """
     if isinstance(value, Tensor):
         value = value._data
     if backend.is_host_array(value) or backend.is_device_array(value):

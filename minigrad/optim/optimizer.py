@@ -142,7 +142,12 @@ class Optimizer:
         return hyper
 
     def check_combination(self, hyper, where):
-        """Raise ValueError if the hyperparameters, each valid alone, do not go together."""
+        """Raise ValueError if the hyperparameters, each valid alone, do not go together.
+
+        Args:
+            hyper: {name: value}, each already checked.
+            where: the caller, for the message.
+        """
 
     # ---- the step --------------------------------------------------------------
     def zero_grad(self, set_to_none=True):
@@ -357,16 +362,34 @@ def _index_list(value, where, g):
 # ---- for the update rules ---------------------------------------------------------
 def assign(t, array):
     """t ← array in place (Tensor._write: every alias sees it, the version counts it).
-    NumPy turns 0-d results into scalars; they are made arrays again."""
+    NumPy turns 0-d results into scalars; they are made arrays again.
+
+    Args:
+        t: the Tensor written to.
+        array: its new values, t's shape (or broadcastable to it), on t's device.
+    """
     t._write(backend.ensure_array(array))
 
 
 def buffer_like(p, fill=0.0):
-    """A new state buffer beside parameter `p`: its shape, dtype and device, filled with `fill`."""
+    """A new state buffer beside parameter `p`.
+
+    Args:
+        p: the parameter, a Tensor.
+        fill: the starting value.
+    Returns:
+        a Tensor of p's shape, dtype and device, filled with `fill`.
+    """
     return Tensor(backend.of(p._data).full(p.shape, fill, p.dtype))
 
 
 def buffer_of(array):
-    """A new state buffer holding its own copy of `array` (never the gradient's own array)."""
+    """A new state buffer holding its own copy of `array` (never the gradient's own array).
+
+    Args:
+        array: a backend array.
+    Returns:
+        a Tensor of its shape, dtype and device.
+    """
     array = backend.ensure_array(array)
     return Tensor(backend.of(array).xp.astype(array, array.dtype, copy=True))

@@ -39,7 +39,10 @@ class RMSprop(Optimizer):
                                       centered=centered, maximize=maximize))
 
     def update(self, param, grad, state, group):
-        """One RMSprop step for one parameter (see the class docstring)."""
+        """One RMSprop step for one parameter (see the class docstring).
+
+        Args: param, grad, state, group, as for Optimizer.update.
+        """
         a, eps = group["alpha"], group["eps"]
         xp = backend.of(param._data).xp
         if not state:

@@ -36,13 +36,19 @@ class SGD(Optimizer):
                                       nesterov=nesterov, maximize=maximize))
 
     def check_combination(self, hyper, where):
-        """Nesterov momentum needs a momentum and no dampening, as in PyTorch."""
+        """Nesterov momentum needs a momentum and no dampening, as in PyTorch.
+
+        Args: hyper, where, as for Optimizer.check_combination.
+        """
         if hyper["nesterov"] and (hyper["momentum"] <= 0 or hyper["dampening"] != 0):
             raise ValueError(f"{where}: nesterov momentum needs momentum > 0 and dampening = 0, got "
                              f"momentum {hyper['momentum']} and dampening {hyper['dampening']}")
 
     def update(self, param, grad, state, group):
-        """One SGD step for one parameter (see the class docstring)."""
+        """One SGD step for one parameter (see the class docstring).
+
+        Args: param, grad, state, group, as for Optimizer.update.
+        """
         if group["maximize"]:
             grad = -grad
         if group["weight_decay"] != 0:

@@ -104,8 +104,10 @@ class LRScheduler:
 
     # ---- resuming ----------------------------------------------------------------
     def state_checks(self):
-        """{name: check(where, name, value) -> value} for every entry of the state_dict.
-        Subclasses add their own settings to these."""
+        """The checks of every entry of the state_dict; subclasses add their own settings.
+
+        Returns: {name: check(where, name, value) -> value}.
+        """
         n = len(self.optimizer.param_groups)
         return dict(base_lrs=lambda w, k, v: checks.real_list(w, k, v, n),
                     last_epoch=lambda w, k, v: checks.integer(w, k, v, low=-1),
@@ -160,7 +162,10 @@ def _copy(value):
 
 def per_group(where, name, value, optimizer):
     """One value per parameter group: a list as long as the groups, or one value for all.
-    Returns: list of floats."""
+
+    Args: where, name, value, as for checks.real(); optimizer: whose groups count.
+    Returns: list of floats.
+    """
     n = len(optimizer.param_groups)
     if isinstance(value, (list, tuple)):
         return checks.real_list(where, name, value, n)

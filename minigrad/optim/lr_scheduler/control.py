@@ -76,7 +76,10 @@ class SequentialLR(LRScheduler):
         raise TypeError("SequentialLR: cannot be nested inside another SequentialLR")
 
     def state_checks(self):
-        """_milestones, last_epoch, _last_lr, and _schedulers (each one's own state_dict)."""
+        """_milestones, last_epoch, _last_lr, and _schedulers (each one's own state_dict).
+
+        Returns: {name: check(where, name, value) -> value}.
+        """
         n = len(self.optimizer.param_groups)
 
         def inner(where, name, value):
@@ -90,7 +93,10 @@ class SequentialLR(LRScheduler):
                     _last_lr=lambda w, k, v: checks.real_list(w, k, v, n), _schedulers=inner)
 
     def state_dict(self):
-        """As LRScheduler.state_dict, with each scheduler's state_dict in '_schedulers'."""
+        """As LRScheduler.state_dict, with each scheduler's state_dict in '_schedulers'.
+
+        Returns: dict {_milestones, last_epoch, _last_lr, _schedulers: [dict, ...]}.
+        """
         return dict(_milestones=list(self._milestones), last_epoch=self.last_epoch, _last_lr=list(self._last_lr),
                     _schedulers=[s.state_dict() for s in self._schedulers])
 
@@ -187,7 +193,10 @@ class ReduceLROnPlateau(LRScheduler):
         self._last_lr = [group["lr"] for group in groups]
 
     def state_checks(self):
-        """Every setting and counter, under PyTorch's names (default_min_lr is not saved)."""
+        """Every setting and counter, under PyTorch's names (default_min_lr is not saved).
+
+        Returns: {name: check(where, name, value) -> value}.
+        """
         n = len(self.optimizer.param_groups)
         count = lambda w, k, v: checks.integer(w, k, v, low=0)    # noqa: E731
         return dict(factor=lambda w, k, v: checks.in_range(w, k, v, 0.0, 1.0, high_open=True),

@@ -48,7 +48,10 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self._set_lrs(self.get_lr())
 
     def state_checks(self):
-        """The base's entries and T_0, T_i, T_mult, eta_min, T_cur."""
+        """The base's entries and T_0, T_i, T_mult, eta_min, T_cur.
+
+        Returns: {name: check(where, name, value) -> value}.
+        """
         positive = lambda w, k, v: checks.integer(w, k, v, low=1)    # noqa: E731
         return {**super().state_checks(), "T_0": positive, "T_i": positive, "T_mult": positive,
                 "eta_min": checks.nonnegative, "T_cur": lambda w, k, v: checks.integer(w, k, v, low=-1)}
@@ -159,7 +162,10 @@ class OneCycleLR(LRScheduler):
         super().step()
 
     def state_checks(self):
-        """The base's entries and total_steps, _schedule_phases, _anneal_func_type, cycle_momentum, use_beta1."""
+        """The base's entries and total_steps, _schedule_phases, _anneal_func_type, cycle_momentum, use_beta1.
+
+        Returns: {name: check(where, name, value) -> value}.
+        """
         return {**super().state_checks(), "total_steps": lambda w, k, v: checks.integer(w, k, v, low=1),
                 "_schedule_phases": _checked_phases,
                 "_anneal_func_type": lambda w, k, v: checks.choice(w, k, v, ("cos", "linear")),

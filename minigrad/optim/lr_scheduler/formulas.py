@@ -97,7 +97,10 @@ class StepLR(LRScheduler):
         return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
 
     def state_checks(self):
-        """The base's entries and step_size, gamma."""
+        """The base's entries and step_size, gamma.
+
+        Returns: {name: check(where, name, value) -> value}.
+        """
         return {**super().state_checks(), "step_size": lambda w, k, v: checks.integer(w, k, v, low=1),
                 "gamma": checks.nonnegative}
 
@@ -129,7 +132,10 @@ class MultiStepLR(LRScheduler):
         return [base * self.gamma ** passed for base in self.base_lrs]
 
     def state_checks(self):
-        """The base's entries and milestones ({epoch: count}, as PyTorch's Counter), gamma."""
+        """The base's entries and milestones ({epoch: count}, as PyTorch's Counter), gamma.
+
+        Returns: {name: check(where, name, value) -> value}.
+        """
         return {**super().state_checks(), "milestones": _counter, "gamma": checks.nonnegative}
 
 
@@ -175,7 +181,10 @@ class ConstantLR(LRScheduler):
                 for base in self.base_lrs]
 
     def state_checks(self):
-        """The base's entries and factor, total_iters."""
+        """The base's entries and factor, total_iters.
+
+        Returns: {name: check(where, name, value) -> value}.
+        """
         return {**super().state_checks(), "factor": checks.unit_interval,
                 "total_iters": lambda w, k, v: checks.integer(w, k, v, low=0)}
 
@@ -215,7 +224,10 @@ class LinearLR(LRScheduler):
                 for base in self.base_lrs]
 
     def state_checks(self):
-        """The base's entries and start_factor, end_factor, total_iters."""
+        """The base's entries and start_factor, end_factor, total_iters.
+
+        Returns: {name: check(where, name, value) -> value}.
+        """
         return {**super().state_checks(), "start_factor": _start_factor, "end_factor": checks.unit_interval,
                 "total_iters": lambda w, k, v: checks.integer(w, k, v, low=1)}
 
@@ -251,7 +263,10 @@ class ExponentialLR(LRScheduler):
         return [base * self.gamma ** self.last_epoch for base in self.base_lrs]
 
     def state_checks(self):
-        """The base's entries and gamma."""
+        """The base's entries and gamma.
+
+        Returns: {name: check(where, name, value) -> value}.
+        """
         return {**super().state_checks(), "gamma": checks.nonnegative}
 
 
@@ -292,6 +307,9 @@ class CosineAnnealingLR(LRScheduler):
                 for base in self.base_lrs]
 
     def state_checks(self):
-        """The base's entries and T_max, eta_min."""
+        """The base's entries and T_max, eta_min.
+
+        Returns: {name: check(where, name, value) -> value}.
+        """
         return {**super().state_checks(), "T_max": lambda w, k, v: checks.integer(w, k, v, low=1),
                 "eta_min": checks.nonnegative}
