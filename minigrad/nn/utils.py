@@ -4,6 +4,7 @@ import contextlib
 import math
 
 from minigrad import backend
+from minigrad.autograd import no_grad
 from minigrad.optim import checks
 from minigrad.tensor import Tensor, tensor
 
@@ -70,8 +71,9 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
                            f"{float(total)}, so they cannot be clipped; nothing was changed (pass "
                            "error_if_nonfinite=False to scale them by it anyway)")
     coef = xp.clip(max_norm / (total + 1e-6), None, 1.0)
-    for p, g in zip(params, grads):
-        p.grad._write(backend.ensure_array(g * xp.astype(coef, g.dtype)))
+    with no_grad():
+        for p, g in zip(params, grads):
+            p.grad._write(backend.ensure_array(g * xp.astype(coef, g.dtype)))
     return Tensor(total)
 
 
@@ -85,9 +87,10 @@ def clip_grad_value_(parameters, clip_value):
         None.
     """
     clip_value = checks.nonnegative("clip_grad_value_", "clip_value", clip_value)
-    for p in _grads(parameters, "clip_grad_value_"):
-        g = p.grad._data
-        p.grad._write(backend.ensure_array(backend.of(g).xp.clip(g, -clip_value, clip_value)))
+    with no_grad():
+        for p in _grads(parameters, "clip_grad_value_"):
+            g = p.grad._data
+            p.grad._write(backend.ensure_array(backend.of(g).xp.clip(g, -clip_value, clip_value)))
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from minigrad import backend
-from minigrad.autograd import enable_grad
+from minigrad.autograd import enable_grad, no_grad
 from minigrad.optim import checks
 from minigrad.tensor import Tensor
 
@@ -164,7 +164,8 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad._write(backend.of(p.grad._data).zeros(p.grad.shape, p.grad.dtype))
+                    with no_grad():
+                        p.grad._write(backend.of(p.grad._data).zeros(p.grad.shape, p.grad.dtype))
 
     def step(self, closure=None):
         """Update every parameter that has a gradient, then return closure's loss.
@@ -191,9 +192,10 @@ class Optimizer:
             pairs = [(p, self._checked_grad(p, g, i, where)) for i, p in enumerate(group["params"])
                      if p.grad is not None]
             work.append((hyper, pairs))
-        for hyper, pairs in work:
-            for p, grad in pairs:
-                self.update(p, grad, self.state[p], hyper)
+        with no_grad():                              # an update is outside the graph, as in PyTorch
+            for hyper, pairs in work:
+                for p, grad in pairs:
+                    self.update(p, grad, self.state[p], hyper)
         return loss
 
     @staticmethod
