@@ -25,6 +25,9 @@ from minigrad.ops import (
     relu, reshape, sigmoid, silu, softmax, softplus, split, sqrt, squeeze, stack, sub, sum,
     sum_to, take, tanh, transpose, unbind, unsqueeze, var, where,
 )
+from minigrad.ops import (
+    clamp, cos, erf, expm1, gelu, log1p, rsqrt, sign, sin, square,
+)
 from minigrad.tensor import (
     Tensor, arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
 )

@@ -469,9 +469,15 @@ COVERAGE = {
 }
 
 
+# the ops of these files have a table of their own, with its own coverage test: tests/test_new_ops.py
+TABLED_IN_TEST_NEW_OPS = {f"minigrad.ops.{m}" for m in
+                          ("special", "sorting", "selection", "products", "linalg", "logical", "memory")}
+
+
 def test_every_public_op_has_rows_in_the_table():
     public = {n for n, f in vars(mg.ops).items() if not n.startswith("_") and callable(f)
-              and not isinstance(f, type) and getattr(f, "__module__", "").startswith("minigrad.ops.")}
+              and not isinstance(f, type) and getattr(f, "__module__", "").startswith("minigrad.ops.")
+              and f.__module__ not in TABLED_IN_TEST_NEW_OPS}
     assert public == set(COVERAGE)
     assert {r for rows in COVERAGE.values() for r in rows} == set(ROWS)
 

@@ -23,6 +23,7 @@ Where each op lives, in the order they build on one another:
     reductions.py   sum, max/min, logsumexp, softmax
     indexing.py     x[index], take, where, pad
     composite.py    mean, var, log_softmax, squeeze, unsqueeze: built from the rest
+    special.py      sin, cos, log1p, expm1, square, rsqrt, erf, gelu, sign, clamp
 """
 
 from minigrad.ops.conversion import (
@@ -51,4 +52,8 @@ from minigrad.ops.indexing import (
 )
 from minigrad.ops.composite import (
     mean, var, log_softmax, squeeze, unsqueeze
+)
+from minigrad.ops.special import (
+    Sin, sin, Cos, cos, Log1p, log1p, Expm1, expm1, Square, square, Rsqrt, rsqrt, Erf, erf, Gelu, gelu,
+    Sign, sign, Clamp, clamp
 )

@@ -1,0 +1,201 @@
+"""The gradients of the ops in special.py, sorting.py, selection.py, products.py,
+linalg.py, logical.py and memory.py against central finite differences, as one table.
+
+The same form as tests/test_ops.py's table: one row per op, drawing its
+inputs (0-d, size-1 and broadcast shapes; values clear of kinks and ties),
+checked in float64 by mg.gradcheck on every backend of the `device` fixture,
+first order and second order (the gradient, recorded with create_graph=True,
+checked against central differences of itself). The coverage test at the end
+holds every public function of those files to a row (or names where else it
+is tested). Behaviour a finite difference cannot see follows the table.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import minigrad as mg
+
+fixture_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
+ND_SHAPES = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)
+MATRIX_SHAPES = hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=3)
+PAIRS = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1, max_side=3)
+MODULES = ("special", "sorting", "selection", "products", "linalg", "logical", "memory")
+
+
+# ---- drawing inputs ------------------------------------------------------------
+
+def rng(draw):
+    return np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+
+
+def uniform(draw, shape, lo=-2.0, hi=2.0):
+    return rng(draw).uniform(lo, hi, shape)
+
+
+def positive(draw, shape):
+    return uniform(draw, shape, 0.2, 2.0)
+
+
+def away_from_zero(draw, shape, lo=0.2, hi=2.0):
+    r = rng(draw)
+    return r.uniform(lo, hi, shape) * r.choice([-1.0, 1.0], shape)
+
+
+def distinct(draw, shape):
+    """Values at least 0.1 apart, so sorting has no ties."""
+    n = int(np.prod(shape))
+    return (rng(draw).permutation(n).reshape(shape) - n / 2) * 0.1 + 0.01
+
+
+def leaf(v, device):
+    return mg.tensor(np.asarray(v, dtype=np.float64), dtype="float64", device=device, requires_grad=True)
+
+
+def dim_and_keepdim(draw, ndim):
+    """None, one dim (maybe negative) or a tuple of dims; keepdim either way."""
+    if ndim == 0:
+        dim = draw(st.sampled_from([None, 0, -1]))
+    else:
+        dim = draw(st.one_of(st.none(), st.integers(-ndim, ndim - 1),
+                             st.lists(st.integers(-ndim, ndim - 1), min_size=1, max_size=ndim,
+                                      unique_by=lambda d: d % ndim).map(tuple)))
+    return dim, draw(st.booleans())
+
+
+def unary(fn, values=uniform, shapes=SHAPES):
+    def make(draw, device):
+        return fn, [leaf(values(draw, draw(shapes)), device)]
+    return make
+
+
+# ---- rows ------------------------------------------------------------------------
+
+def clear_of_bounds(draw, shape):
+    """Values k/10 + 0.05: at least 0.05 from every bound drawn by `bounds`."""
+    return np.round(uniform(draw, shape), 1) + 0.05
+
+
+def bounds(draw, shape, lo, hi):
+    return np.round(uniform(draw, shape, lo, hi), 1)
+
+
+def clamp_tensor_row(draw, device):
+    (x_shape, lo_shape, hi_shape), _ = draw(hnp.mutually_broadcastable_shapes(
+        num_shapes=3, min_dims=0, max_dims=3, max_side=3))
+    x, lo, hi = clear_of_bounds(draw, x_shape), bounds(draw, lo_shape, -1.5, -0.5), bounds(draw, hi_shape, 0.5, 1.5)
+    return mg.clamp, [leaf(x, device), leaf(lo, device), leaf(hi, device)]
+
+
+def clamp_one_side_row(draw, device):
+    shape = draw(SHAPES)
+    x, bound = clear_of_bounds(draw, shape), bounds(draw, shape, -2.0, 2.0)
+    side = draw(st.sampled_from(["min", "max"]))
+    return (lambda x, b: mg.clamp(x, **{side: b})), [leaf(x, device), leaf(bound, device)]
+
+
+ROWS = {
+    "sin": unary(mg.sin),
+    "cos": unary(mg.cos),
+    "log1p": unary(mg.log1p, values=lambda d, s: uniform(d, s, -0.8, 2.0)),
+    "expm1": unary(mg.expm1),
+    "square": unary(mg.square),
+    "rsqrt": unary(mg.rsqrt, values=positive),
+    "erf": unary(mg.erf, values=lambda d, s: uniform(d, s, -5.0, 5.0)),
+    "gelu": unary(mg.gelu, values=lambda d, s: uniform(d, s, -5.0, 5.0)),
+    "gelu_tanh": unary(lambda x: mg.gelu(x, approximate="tanh"), values=lambda d, s: uniform(d, s, -5.0, 5.0)),
+    "sign": unary(lambda x: mg.sign(x) * x, values=away_from_zero),
+    "clamp_numbers": unary(lambda x: mg.clamp(x, -0.5, 0.5), values=clear_of_bounds),
+    "clamp_tensors": clamp_tensor_row,
+    "clamp_one_side": clamp_one_side_row,
+}
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+@fixture_ok
+@given(data=st.data())
+def test_gradient_matches_finite_differences(name, device, data):
+    fn, inputs = ROWS[name](data.draw, device)
+    assert mg.gradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+@fixture_ok
+@given(data=st.data())
+def test_second_derivatives_match_finite_differences(name, device, data):
+    """One order up: the gradient (create_graph=True) against differences of itself.
+    Rows whose gradient does not depend on the inputs have nothing to check here."""
+    fn, inputs = ROWS[name](data.draw, device)
+
+    def gradient(*xs):
+        outs = fn(*xs)
+        outs = outs if isinstance(outs, tuple) else (outs,)
+        total = 0.0
+        for o in outs:
+            if not o.requires_grad:
+                continue
+            v = np.cos(np.arange(int(np.prod(o.shape)))).reshape(o.shape) + 0.3
+            total = total + (o * mg.tensor(v, dtype="float64", device=device)).sum()
+        grads = mg.grad(total, list(xs), create_graph=True, allow_unused=True)
+        return tuple(g for g in grads if g is not None and g.requires_grad)
+
+    if gradient(*inputs):
+        assert mg.gradcheck(gradient, inputs)
+
+
+# which rows prove each public function of the files above; [] where the
+# function has no gradient (masks, indices, samples: tested below instead)
+COVERAGE = {
+    "sin": ["sin"], "cos": ["cos"], "log1p": ["log1p"], "expm1": ["expm1"], "square": ["square"],
+    "rsqrt": ["rsqrt"], "erf": ["erf"], "gelu": ["gelu", "gelu_tanh"], "sign": ["sign"],
+    "clamp": ["clamp_numbers", "clamp_tensors", "clamp_one_side"],
+}
+
+
+def test_every_new_op_has_rows_in_the_table():
+    public = {n for n, f in vars(mg.ops).items() if not n.startswith("_") and callable(f)
+              and not isinstance(f, type) and getattr(f, "__module__", "") in
+              {f"minigrad.ops.{m}" for m in MODULES}}
+    assert public == set(COVERAGE)
+    assert {r for rows in COVERAGE.values() for r in rows} == set(ROWS)
+
+
+# ---- what finite differences cannot see --------------------------------------------
+
+def test_erf_is_accurate_to_float64_rounding(device):
+    x = np.concatenate([np.linspace(-7, 7, 2001), [0.46875, -0.46875, 4.0, -4.0, 30.0, -30.0, 1e-300]])
+    got = mg.erf(mg.tensor(x, dtype="float64", device=device)).numpy()
+    want = np.array([math.erf(v) for v in x])
+    assert np.max(np.abs(got - want)) <= 4e-16
+    special = mg.erf(mg.tensor([np.nan, np.inf, -np.inf, -0.0], dtype="float64", device=device)).numpy()
+    assert np.isnan(special[0]) and special[1] == 1.0 and special[2] == -1.0 and np.signbit(special[3])
+
+
+def test_float32_stays_float32_and_integers_become_float32(device):
+    x = mg.tensor([0.5, 2.0], device=device, requires_grad=True)
+    i = mg.tensor([1, 2], device=device)
+    for f in (mg.sin, mg.cos, mg.log1p, mg.expm1, mg.erf, mg.rsqrt):
+        assert f(x).dtype == x.dtype and f(i).dtype == x.dtype
+    assert mg.gelu(x).dtype == x.dtype
+    assert mg.square(i).numpy().tolist() == [1, 4] and mg.square(i).dtype == i.dtype
+    y = mg.gelu(x) + mg.sin(x) * mg.clamp(x, mg.tensor(-0.7, device=device), 0.2)
+    y.sum().backward()
+    assert x.grad.dtype == x.dtype
+
+
+def test_clamp_gives_the_gradient_to_the_bound_that_was_taken(device):
+    x = mg.tensor([-2.0, 0.0, 2.0, 0.5], device=device, requires_grad=True)
+    lo = mg.tensor([-1.0, -1.0, -1.0, 1.0], device=device, requires_grad=True)
+    hi = mg.tensor([1.0, 1.0, 1.0, 0.0], device=device, requires_grad=True)     # last: lo > hi, so hi
+    y = mg.clamp(x, lo, hi)
+    np.testing.assert_array_equal(y.numpy(), [-1.0, 0.0, 1.0, 0.0])
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0, 1, 0, 0])
+    np.testing.assert_array_equal(lo.grad.numpy(), [1, 0, 0, 0])
+    np.testing.assert_array_equal(hi.grad.numpy(), [0, 0, 1, 1])
