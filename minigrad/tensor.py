@@ -242,6 +242,47 @@ class Tensor:
     def T(self):
         return ops.permute(self, tuple(reversed(range(self.ndim))))
 
+    # ---- sorting, selection, special functions, products, norms, logic, copies ----
+    # the same ops as the functions of ops/special.py ... ops/memory.py, called as x.f()
+    def sin(self): return ops.sin(self)
+    def cos(self): return ops.cos(self)
+    def log1p(self): return ops.log1p(self)
+    def expm1(self): return ops.expm1(self)
+    def square(self): return ops.square(self)
+    def rsqrt(self): return ops.rsqrt(self)
+    def erf(self): return ops.erf(self)
+    def sign(self): return ops.sign(self)
+    def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
+    def argmax(self, dim=None, keepdim=False): return ops.argmax(self, dim, keepdim)
+    def argmin(self, dim=None, keepdim=False): return ops.argmin(self, dim, keepdim)
+    def sort(self, dim=-1, descending=False, stable=False): return ops.sort(self, dim, descending, stable)
+    def argsort(self, dim=-1, descending=False, stable=False): return ops.argsort(self, dim, descending, stable)
+    def topk(self, k, dim=-1, largest=True, sorted=True): return ops.topk(self, k, dim, largest, sorted)
+    def gather(self, dim, index): return ops.gather(self, dim, index)
+    def masked_fill(self, mask, value): return ops.masked_fill(self, mask, value)
+    def tril(self, diagonal=0): return ops.tril(self, diagonal)
+    def triu(self, diagonal=0): return ops.triu(self, diagonal)
+    def roll(self, shifts, dims=None): return ops.roll(self, shifts, dims)
+    def repeat(self, *sizes): return ops.repeat(self, *sizes)
+    def repeat_interleave(self, repeats, dim=None): return ops.repeat_interleave(self, repeats, dim)
+    def prod(self, dim=None, keepdim=False, dtype=None): return ops.prod(self, dim, keepdim, dtype)
+    def cumprod(self, dim, dtype=None): return ops.cumprod(self, dim, dtype)
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None): return ops.norm(self, p, dim, keepdim, dtype)
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return ops.std(self, dim, unbiased, keepdim, correction=correction)
+    def outer(self, vec2): return ops.outer(self, vec2)
+    def bmm(self, mat2): return ops.bmm(self, mat2)
+    def isnan(self): return ops.isnan(self)
+    def isfinite(self): return ops.isfinite(self)
+    def all(self, dim=None, keepdim=False): return ops.all(self, dim, keepdim)
+    def any(self, dim=None, keepdim=False): return ops.any(self, dim, keepdim)
+    def logical_and(self, other): return ops.logical_and(self, other)
+    def logical_or(self, other): return ops.logical_or(self, other)
+    def logical_not(self): return ops.logical_not(self)
+    def clone(self): return ops.clone(self)
+    def contiguous(self): return ops.contiguous(self)
+    def multinomial(self, num_samples, replacement=False): return creation.multinomial(self, num_samples, replacement)
+
 
 class Version:
     """The number of in-place writes to one array, shared by all its aliases."""
@@ -330,3 +371,4 @@ def arange(start, stop=None, step=1, dtype=None, device=None):
 
 # imported last: ops and autograd build on Tensor, and Tensor's methods call them
 from minigrad import autograd, ops  # noqa: E402
+from minigrad import creation  # noqa: E402

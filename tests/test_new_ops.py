@@ -26,7 +26,7 @@ SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
 ND_SHAPES = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)
 MATRIX_SHAPES = hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=3)
 PAIRS = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1, max_side=3)
-MODULES = ("special", "sorting", "selection", "products", "linalg", "logical", "memory")
+MODULES = ("special", "sorting", "selection", "products", "norms", "linalg", "logical", "memory")
 
 
 # ---- drawing inputs ------------------------------------------------------------
@@ -100,6 +100,135 @@ def clamp_one_side_row(draw, device):
     return (lambda x, b: mg.clamp(x, **{side: b})), [leaf(x, device), leaf(bound, device)]
 
 
+def gather_row(draw, device):
+    shape = draw(ND_SHAPES)
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    r = rng(draw)
+    index_shape = tuple(r.integers(1, s + 1) if d != dim % len(shape) else r.integers(1, 5)
+                        for d, s in enumerate(shape))                  # smaller on the other dims, any size on dim
+    index = mg.tensor(r.integers(-shape[dim], shape[dim], index_shape), device=device)
+    return (lambda x: mg.gather(x, dim, index)), [leaf(uniform(draw, shape), device)]
+
+
+def sort_row(draw, device):
+    shape = draw(ND_SHAPES)
+    dim, descending = draw(st.integers(-len(shape), len(shape) - 1)), draw(st.booleans())
+    return (lambda x: mg.sort(x, dim, descending).values), [leaf(distinct(draw, shape), device)]
+
+
+def topk_row(draw, device):
+    shape = draw(ND_SHAPES)
+    dim, largest = draw(st.integers(-len(shape), len(shape) - 1)), draw(st.booleans())
+    k = draw(st.integers(0, shape[dim]))
+    return (lambda x: mg.topk(x, k, dim, largest).values), [leaf(distinct(draw, shape), device)]
+
+
+def masked_fill_row(draw, device):
+    (x_shape, m_shape), _ = draw(PAIRS)
+    mask = mg.tensor(rng(draw).random(m_shape) < 0.5, device=device)
+    if draw(st.booleans()):
+        return (lambda x, v: mg.masked_fill(x, mask, v)), [leaf(uniform(draw, x_shape), device),
+                                                           leaf(uniform(draw, ()), device)]
+    return (lambda x: mg.masked_fill(x, mask, 0.5)), [leaf(uniform(draw, x_shape), device)]
+
+
+def triangle_row(fn):
+    def make(draw, device):
+        shape = draw(MATRIX_SHAPES)
+        diagonal = draw(st.integers(-3, 3))
+        return (lambda x: fn(x, diagonal)), [leaf(uniform(draw, shape), device)]
+    return make
+
+
+def roll_row(draw, device):
+    shape = draw(SHAPES)
+    if not shape or draw(st.booleans()):
+        shift = draw(st.integers(-4, 4))
+        return (lambda x: mg.roll(x, shift)), [leaf(uniform(draw, shape), device)]
+    dims = tuple(draw(st.lists(st.integers(-len(shape), len(shape) - 1), min_size=1, max_size=2)))
+    shifts = tuple(draw(st.integers(-4, 4)) for _ in dims)
+    return (lambda x: mg.roll(x, shifts, dims)), [leaf(uniform(draw, shape), device)]
+
+
+def repeat_row(draw, device):
+    shape = draw(SHAPES)
+    sizes = tuple(draw(st.integers(0, 2)) for _ in range(len(shape) + draw(st.integers(0, 2))))
+    return (lambda x: x.repeat(*sizes)), [leaf(uniform(draw, shape), device)]
+
+
+def repeat_interleave_row(draw, device):
+    shape = draw(SHAPES)
+    dim = draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1))) if shape else None
+    n = int(np.prod(shape)) if dim is None else shape[dim]
+    repeats = draw(st.one_of(st.integers(0, 3), st.lists(st.integers(0, 3), min_size=n, max_size=n)
+                             .map(lambda c: mg.tensor(c, dtype="int64", device=device))))
+    return (lambda x: mg.repeat_interleave(x, repeats, dim)), [leaf(uniform(draw, shape), device)]
+
+
+def prod_row(draw, device):
+    """Products with zeros drawn in (one or two): the gradient must not divide by x."""
+    shape = draw(SHAPES)
+    v = uniform(draw, shape, 0.5, 1.5) * rng(draw).choice([-1.0, 1.0], shape)
+    v = np.where(rng(draw).random(shape) < 0.25, 0.0, v)
+    dim = draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1))) if shape else None
+    keepdim = draw(st.booleans())
+    return (lambda x: mg.prod(x, dim, keepdim) if dim is not None else mg.prod(x)), [leaf(v, device)]
+
+
+def cumprod_row(draw, device):
+    shape = draw(ND_SHAPES)
+    v = uniform(draw, shape, 0.5, 1.5) * rng(draw).choice([-1.0, 1.0], shape)
+    v = np.where(rng(draw).random(shape) < 0.25, 0.0, v)
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    return (lambda x: mg.cumprod(x, dim)), [leaf(v, device)]
+
+
+def norm_row(draw, device):
+    shape = draw(SHAPES)
+    p = draw(st.sampled_from(["fro", 2, 1, math.inf, -math.inf, 3, 0.5, 1.5]))
+    dim, keepdim = dim_and_keepdim(draw, len(shape))
+    values = distinct if p in (math.inf, -math.inf) else away_from_zero
+    return (lambda x: mg.norm(x, p, dim, keepdim)), [leaf(values(draw, shape), device)]
+
+
+def std_row(draw, device):
+    shape = draw(ND_SHAPES)
+    dim, keepdim = dim_and_keepdim(draw, len(shape))
+    axes = range(len(shape)) if dim is None else np.atleast_1d(dim)
+    n = int(np.prod([shape[a] for a in axes]))
+    correction = draw(st.sampled_from([0, 1] if n > 1 else [0]))
+    return (lambda x: mg.std(x, dim, keepdim=keepdim, correction=correction)), [leaf(uniform(draw, shape), device)]
+
+
+def outer_row(draw, device):
+    n, m = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    return mg.outer, [leaf(uniform(draw, (n,)), device), leaf(uniform(draw, (m,)), device)]
+
+
+def bmm_row(draw, device):
+    b, n, k, m = (draw(st.integers(1, 3)) for _ in range(4))
+    return mg.bmm, [leaf(uniform(draw, (b, n, k)), device), leaf(uniform(draw, (b, k, m)), device)]
+
+
+EINSUMS = [("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 2)]), ("i,i->", [(3,), (3,)]),
+           ("i,j->ij", [(2,), (3,)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]), ("ij->ji", [(2, 3)]),
+           ("ij->i", [(2, 3)]), ("ij->", [(2, 3)]), ("...ij,...jk->...ik", [(2, 2, 3), (3, 2)]),
+           ("bhtd,bhsd->bhts", [(1, 2, 3, 2), (1, 2, 2, 2)]), ("ij,jk,kl->il", [(2, 3), (3, 2), (2, 2)]),
+           (",i->i", [(), (3,)]), ("ab,ab->ab", [(2, 3), (2, 3)])]
+
+
+def einsum_row(draw, device):
+    equation, shapes = draw(st.sampled_from(EINSUMS))
+    return (lambda *xs: mg.einsum(equation, *xs)), [leaf(uniform(draw, s), device) for s in shapes]
+
+
+def copy_row(fn):
+    def make(draw, device):
+        shape = draw(MATRIX_SHAPES)
+        return (lambda x: fn(mg.transpose(x, 0, 1)) * mg.transpose(x, 0, 1)), [leaf(uniform(draw, shape), device)]
+    return make
+
+
 ROWS = {
     "sin": unary(mg.sin),
     "cos": unary(mg.cos),
@@ -114,6 +243,24 @@ ROWS = {
     "clamp_numbers": unary(lambda x: mg.clamp(x, -0.5, 0.5), values=clear_of_bounds),
     "clamp_tensors": clamp_tensor_row,
     "clamp_one_side": clamp_one_side_row,
+    "gather": gather_row,
+    "sort": sort_row,
+    "topk": topk_row,
+    "masked_fill": masked_fill_row,
+    "tril": triangle_row(mg.tril),
+    "triu": triangle_row(mg.triu),
+    "roll": roll_row,
+    "repeat": repeat_row,
+    "repeat_interleave": repeat_interleave_row,
+    "prod": prod_row,
+    "cumprod": cumprod_row,
+    "norm": norm_row,
+    "std": std_row,
+    "outer": outer_row,
+    "bmm": bmm_row,
+    "einsum": einsum_row,
+    "clone": copy_row(mg.clone),
+    "contiguous": copy_row(mg.contiguous),
 }
 
 
@@ -155,6 +302,13 @@ COVERAGE = {
     "sin": ["sin"], "cos": ["cos"], "log1p": ["log1p"], "expm1": ["expm1"], "square": ["square"],
     "rsqrt": ["rsqrt"], "erf": ["erf"], "gelu": ["gelu", "gelu_tanh"], "sign": ["sign"],
     "clamp": ["clamp_numbers", "clamp_tensors", "clamp_one_side"],
+    "gather": ["gather"], "sort": ["sort"], "topk": ["topk"], "masked_fill": ["masked_fill"],
+    "tril": ["tril"], "triu": ["triu"], "roll": ["roll"], "repeat": ["repeat"],
+    "repeat_interleave": ["repeat_interleave"], "prod": ["prod"], "cumprod": ["cumprod"], "norm": ["norm"],
+    "std": ["std"], "outer": ["outer"], "bmm": ["bmm"], "einsum": ["einsum"], "clone": ["clone"],
+    "contiguous": ["contiguous"],
+    "argmax": [], "argmin": [], "argsort": [], "isnan": [], "isfinite": [], "all": [], "any": [],
+    "logical_and": [], "logical_or": [], "logical_not": [],
 }
 
 
