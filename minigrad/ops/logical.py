@@ -10,11 +10,9 @@ PyTorch does.
 from minigrad import backend
 from minigrad.tensor import Tensor
 from minigrad.ops.norms import _dims
-from minigrad.ops.operands import _operand
 
 
 def _array(x, op):
-    x = _operand(x)
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
     return x
@@ -91,9 +89,7 @@ def any(input, dim=None, keepdim=False):
 
 
 def _pair(input, other, op):
-    input, other = _array(input, op), _operand(other)
-    if not isinstance(other, Tensor):
-        other = Tensor(backend.of(input._data).asarray(other))
+    input, other = _array(input, op), _array(other, op)
     if other.device != input.device:
         raise RuntimeError(f"{op}: other is on {other.device} but input is on {input.device}")
     return _truth(input), _truth(other), backend.of(input._data).xp

@@ -20,7 +20,7 @@ from minigrad.tensor import Tensor
 from minigrad.ops.broadcast import broadcast_to
 from minigrad.ops.conversion import astype
 from minigrad.ops.indexing import take, where
-from minigrad.ops.operands import _one_axis, _xp
+from minigrad.ops.operands import _xp
 from minigrad.ops.shape import reshape
 
 

@@ -21,14 +21,18 @@ from minigrad.tensor import DEFAULT_DTYPE, Tensor
 from minigrad.ops.broadcast import sum_to
 from minigrad.ops.conversion import astype
 from minigrad.ops.elementwise import clip, exp, tanh
-from minigrad.ops.operands import _operand, _shape, _xp
+from minigrad.ops.operands import _shape, _xp
+
+
+def _tensor(x, op):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
+    return x
 
 
 def _floating(x, op):
     """x as a Tensor of a float dtype: integer and bool tensors become float32."""
-    x = _operand(x)
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
+    x = _tensor(x, op)
     return x if backend.is_float(x.dtype) else astype(x, DEFAULT_DTYPE)
 
 
@@ -150,7 +154,7 @@ def square(input):
     Returns:
         input², the same shape.
     """
-    input = _operand(input)
+    input = _tensor(input, "square")
     if backend.dtype_name(input.dtype) == "bool":
         input = astype(input, "int64")
     return Square.apply(input)
@@ -304,10 +308,9 @@ def gelu(input, approximate="none"):
     """
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    input = _operand(input)
-    if not isinstance(input, Tensor) or not backend.is_float(input.dtype):
-        what = backend.dtype_name(input.dtype) if isinstance(input, Tensor) else type(input).__name__
-        raise TypeError(f"gelu: expected a floating-point tensor, got {what}")
+    input = _tensor(input, "gelu")
+    if not backend.is_float(input.dtype):
+        raise TypeError(f"gelu: expected a floating-point tensor, got dtype {backend.dtype_name(input.dtype)}")
     return Gelu.apply(input, approximate)
 
 
@@ -332,7 +335,7 @@ def sign(input):
     Returns:
         sign(input), the same shape and dtype.
     """
-    input = _operand(input)
+    input = _tensor(input, "sign")
     if backend.dtype_name(input.dtype) == "bool":
         return input.clone()
     return Sign.apply(input)
@@ -378,7 +381,7 @@ def clamp(input, min=None, max=None):
     """
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
-    input = _operand(input)
+    input = _tensor(input, "clamp")
     if not isinstance(min, Tensor) and not isinstance(max, Tensor):
         return clip(input, min, max)
     bounds = [v if isinstance(v, Tensor) or v is None else Tensor(backend.of(input._data).asarray(v))
