@@ -353,3 +353,83 @@ def test_clamp_gives_the_gradient_to_the_bound_that_was_taken(device):
     np.testing.assert_array_equal(x.grad.numpy(), [0, 1, 0, 0])
     np.testing.assert_array_equal(lo.grad.numpy(), [1, 0, 0, 0])
     np.testing.assert_array_equal(hi.grad.numpy(), [0, 0, 1, 1])
+
+
+def test_norm_and_std_have_gradient_zero_where_the_root_is_zero(device):
+    x = mg.zeros(3, dtype="float64", device=device, requires_grad=True)
+    for f in (lambda x: mg.norm(x), lambda x: mg.norm(x, 3), lambda x: mg.norm(x, 0.5), lambda x: mg.norm(x, 1),
+              lambda x: mg.std(x + 1.0)):
+        (g,) = mg.grad(f(x), [x])
+        np.testing.assert_array_equal(g.numpy(), [0.0, 0.0, 0.0])
+    x = mg.tensor([0.0, 3.0, -4.0], dtype="float64", device=device, requires_grad=True)
+    (g,) = mg.grad(mg.norm(x, 0.5), [x])
+    assert g.numpy()[0] == 0.0 and np.all(np.isfinite(g.numpy()))
+
+
+def test_prod_gradient_with_zeros_is_the_product_of_the_others(device):
+    x = mg.tensor([[2.0, 0.0, 3.0], [0.0, 0.0, 5.0]], dtype="float64", device=device, requires_grad=True)
+    mg.prod(x, 1).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[0.0, 6.0, 0.0], [0.0, 0.0, 0.0]])
+    x.grad = None
+    mg.cumprod(x, 1).sum().backward()        # d/dx_j of x0 + x0x1 + x0x1x2
+    np.testing.assert_array_equal(x.grad.numpy(), [[1.0, 2.0 + 6.0, 0.0], [1.0, 0.0, 0.0]])
+
+
+def test_argmax_takes_the_first_tie_and_sort_keeps_ties_in_order(device):
+    x = mg.tensor([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, 2.0, 2.0]], device=device)
+    assert mg.argmax(x, 1).tolist() == [1, 0] and mg.argmin(x, 1).tolist() == [3, 0]
+    assert mg.argmax(x).tolist() == 1 and mg.argmax(x, keepdim=True).shape == (1, 1)
+    assert mg.sort(x, 1).indices.tolist() == [[3, 0, 1, 2], [0, 1, 2, 3]]
+    assert mg.sort(x, 1, descending=True).indices.tolist() == [[1, 2, 0, 3], [0, 1, 2, 3]]
+    values, indices = mg.topk(x, 2, 1)
+    assert indices.tolist() == [[1, 2], [0, 1]] and mg.backend.dtype_name(indices.dtype) == "int64"
+
+
+def test_gather_gradient_adds_up_at_repeated_indices(device):
+    x = mg.tensor([[1.0, 2.0, 3.0]], device=device, requires_grad=True)
+    mg.gather(x, 1, mg.tensor([[2, 2, 0, 2]], device=device)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[1.0, 0.0, 3.0]])
+
+
+def test_clone_has_its_own_storage_and_contiguous_copies_only_when_needed(device):
+    x = mg.tensor(np.arange(6.0).reshape(2, 3), device=device)
+    c = mg.clone(x)
+    c._write(c._data * 0)
+    assert x.numpy().sum() == 15.0 and c._version is not x._version
+    assert mg.contiguous(x) is x
+    t = mg.transpose(x, 0, 1)
+    ct = mg.contiguous(t)
+    assert ct is not t and mg.backend.of(ct._data).is_contiguous(ct._data)
+    np.testing.assert_array_equal(ct.numpy(), t.numpy())
+
+
+def test_random_tensors_follow_the_seed_on_every_device(device):
+    def draw():
+        p = mg.tensor([[0.1, 0.0, 0.6, 0.3], [1.0, 1.0, 1.0, 1.0]], device=device)
+        return (mg.randint(2, 9, (3, 4), device=device).numpy(), mg.multinomial(p, 3).numpy(),
+                mg.multinomial(p, 6, replacement=True).numpy(), mg.rand_like(p).numpy(), mg.randn_like(p).numpy())
+    mg.manual_seed(11)
+    first = draw()
+    mg.manual_seed(11)
+    for a, b in zip(first, draw()):
+        np.testing.assert_array_equal(a, b)
+    ints, without, with_replacement, uniform01, _ = first
+    assert ints.min() >= 2 and ints.max() < 9 and ints.dtype == np.int64
+    assert all(len(set(row)) == 3 for row in without) and 1 not in without[0]     # weight 0 is never drawn
+    assert 1 not in with_replacement[0] and uniform01.min() >= 0 and uniform01.max() < 1
+
+
+def test_multinomial_draws_in_proportion_to_the_weights():
+    mg.manual_seed(0)
+    counts = np.bincount(mg.multinomial(mg.tensor([1.0, 3.0, 0.0, 6.0]), 20000, replacement=True).numpy(),
+                         minlength=4) / 20000
+    np.testing.assert_allclose(counts, [0.1, 0.3, 0.0, 0.6], atol=0.015)      # 3σ of 20000 draws is < 0.011
+
+
+def test_einsum_implicit_form_and_ellipsis_match_numpy(device):
+    r = np.random.default_rng(0)
+    a, b = r.standard_normal((2, 3, 4)), r.standard_normal((4, 5))
+    ta, tb = (mg.tensor(v, dtype="float64", device=device) for v in (a, b))
+    np.testing.assert_allclose(mg.einsum("bij,jk", ta, tb).numpy(), np.einsum("bij,jk", a, b))
+    np.testing.assert_allclose(mg.einsum("...ij,jk->...ik", ta, tb).numpy(), a @ b)
+    np.testing.assert_allclose(mg.einsum("ba", tb).numpy(), b.T)      # implicit: alphabetical, so a transpose
