@@ -58,6 +58,7 @@ ROWS = [
     Bad("roll dim out of range", lambda: mg.roll(X, 1, 3), IndexError, "roll", same(X)),
     Bad("roll two shifts without dims", lambda: mg.roll(X, (1, 1)), RuntimeError, "roll", same(X)),
     Bad("repeat fewer sizes than dims", lambda: X.repeat(2), RuntimeError, "repeat", same(X)),
+    Bad("repeat without sizes", lambda: X.repeat(), TypeError, "repeat", same(X)),
     Bad("repeat negative size", lambda: X.repeat(1, -1), RuntimeError, "repeat", same(X)),
     Bad("repeat_interleave negative", lambda: mg.repeat_interleave(V, -1), RuntimeError, "repeat_interleave",
         same(V)),

@@ -152,7 +152,7 @@ def roll_row(draw, device):
 
 def repeat_row(draw, device):
     shape = draw(SHAPES)
-    sizes = tuple(draw(st.integers(0, 2)) for _ in range(len(shape) + draw(st.integers(0, 2))))
+    sizes = tuple(draw(st.integers(0, 2)) for _ in range(len(shape) + draw(st.integers(0 if shape else 1, 2))))
     return (lambda x: x.repeat(*sizes)), [leaf(uniform(draw, shape), device)]
 
 

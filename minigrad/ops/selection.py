@@ -258,6 +258,8 @@ def repeat(input, *sizes):
     _tensor_arg(input, "repeat")
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
+    if not sizes:
+        raise TypeError("repeat: missing the sizes, one per dim (e.g. x.repeat(2, 1))")
     if not all(isinstance(r, numbers.Integral) and not isinstance(r, bool) for r in sizes):
         raise TypeError(f"repeat: sizes must be integers, got {sizes!r}")
     if len(sizes) < input.ndim:
