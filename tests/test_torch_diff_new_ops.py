@@ -24,7 +24,9 @@ from torchdiff import compare  # noqa: E402
 
 import minigrad as mg  # noqa: E402
 
-fixture_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+# half the profile's examples per row: 41 rows × 2 dtypes × each backend make many tests
+fixture_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture],
+                      max_examples=max(5, settings().max_examples // 2))
 
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3)           # empty ones too
 NONEMPTY = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
@@ -206,10 +208,12 @@ def std_row(draw):
     axes = range(len(shape)) if dim is None else np.atleast_1d(dim)
     n = int(np.prod([shape[a] for a in axes]))
     correction = draw(st.sampled_from([0, 1] if n > 1 else [0]))
-    # float32 Hessian-vector products of std are sums of many rounded terms: an absolute tolerance of 1e-5
+    # float32 Hessian-vector products of std are sums of many rounded terms: an absolute tolerance of 1e-5.
+    # Over n ≤ 2 elements std is |x₀ - x₁| times a constant, piecewise linear: its second derivative is 0,
+    # and each library's float32 result is rounding noise around it, nothing to compare.
     return ((lambda x: mg.std(x, dim, keepdim=keepdim, correction=correction)),
             (lambda x: torch.std(x, dim, keepdim=keepdim, correction=correction)), [uniform(draw, shape)],
-            {"float32": {"atol": 1e-5}})
+            {"float32": {"atol": 1e-5}, "second_order": n > 2})
 
 
 def outer_row(draw):
@@ -274,9 +278,10 @@ ROWS = {
     "erf": elementwise(mg.erf, torch.erf, lambda d, s: uniform(d, s, -5.0, 5.0)),
     "erf_far": elementwise(mg.erf, torch.erf, lambda d, s: away_from_zero(d, s) * 500),
     "gelu": elementwise(mg.gelu, torch.nn.functional.gelu, lambda d, s: uniform(d, s, -5.0, 5.0)),
+    # float32 near x = -4: 1 ± tanh(u) cancels to ~1e-5 in both libraries, each rounding its own way
     "gelu_tanh": elementwise(lambda x: mg.gelu(x, approximate="tanh"),
                              lambda x: torch.nn.functional.gelu(x, approximate="tanh"),
-                             lambda d, s: uniform(d, s, -5.0, 5.0)),
+                             lambda d, s: uniform(d, s, -5.0, 5.0), float32={"atol": 1e-5}),
     "gelu_far": elementwise(mg.gelu, torch.nn.functional.gelu, lambda d, s: away_from_zero(d, s) * 500),
     "sign": elementwise(lambda x: mg.sign(x) * x, lambda x: torch.sign(x) * x, away_from_zero),
     "clamp": clamp_row,
