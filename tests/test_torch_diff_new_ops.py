@@ -334,13 +334,22 @@ def test_matches_torch(name, dtype, device, data):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_constructors_match_torch(dtype, device):
-    for n, m in [(0, None), (3, None), (2, 4), (4, 1)]:
-        compare(lambda: mg.eye(n, m, dtype=dtype, device=device),
-                lambda: torch.eye(n, m if m is not None else n, dtype=getattr(torch, dtype)), device=device)
-    for start, end, steps in [(0, 1, 5), (-3.5, 2.0, 7), (1, 1, 1), (2, -2, 0), (0, 10, 11), (-1, 1, 1000)]:
-        compare(lambda: mg.linspace(start, end, steps, dtype=dtype, device=device),
-                lambda: torch.linspace(start, end, steps, dtype=getattr(torch, dtype)), device=device)
+@pytest.mark.parametrize("n, m", [(0, None), (3, None), (2, 4), (4, 1)])
+def test_eye_matches_torch(n, m, dtype, device):
+    compare(lambda: mg.eye(n, m, dtype=dtype, device=device),
+            lambda: torch.eye(n, m if m is not None else n, dtype=getattr(torch, dtype)), device=device)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("start, end, steps", [(0, 1, 5), (-3.5, 2.0, 7), (1, 1, 1), (2, -2, 0), (0, 10, 11),
+                                               (-1, 1, 1000)])
+def test_linspace_matches_torch(start, end, steps, dtype, device):
+    compare(lambda: mg.linspace(start, end, steps, dtype=dtype, device=device),
+            lambda: torch.linspace(start, end, steps, dtype=getattr(torch, dtype)), device=device)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_like_constructors_match_torch(dtype, device):
     x = np.ones((2, 3))
     compare(lambda x: mg.full_like(x, 2.5), lambda x: torch.full_like(x, 2.5), x, dtype=dtype, device=device,
             grad=False)
