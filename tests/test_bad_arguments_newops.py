@@ -80,6 +80,7 @@ ROWS = [
     Bad("norm p nan", lambda: mg.norm(X, math.nan), ValueError, "norm", same(X)),
     Bad("norm of an integer tensor", lambda: mg.norm(I), RuntimeError, "norm", same(I)),
     Bad("norm dim repeated", lambda: mg.norm(X, 2, (1, -1)), RuntimeError, "norm", same(X)),
+    Bad("norm 'fro' over 3 dims", lambda: mg.norm(mg.ones(2, 2, 2), "fro", (0, 1, 2)), RuntimeError, "norm"),
     Bad("norm dim out of range", lambda: mg.norm(X, 2, 2), IndexError, "norm", same(X)),
     Bad("norm inf of an empty dim", lambda: mg.norm(mg.zeros(0, 2), math.inf, 0), RuntimeError, "norm"),
     Bad("std of an integer tensor", lambda: mg.std(I), RuntimeError, "std", same(I)),

@@ -433,3 +433,62 @@ def test_einsum_implicit_form_and_ellipsis_match_numpy(device):
     np.testing.assert_allclose(mg.einsum("bij,jk", ta, tb).numpy(), np.einsum("bij,jk", a, b))
     np.testing.assert_allclose(mg.einsum("...ij,jk->...ik", ta, tb).numpy(), a @ b)
     np.testing.assert_allclose(mg.einsum("ba", tb).numpy(), b.T)      # implicit: alphabetical, so a transpose
+
+
+# ---- the deliberate differences from PyTorch (docs/differences.md) -------------------
+
+def test_einsum_refuses_diagonals_and_size_1_broadcasting():
+    torch = pytest.importorskip("torch")
+    a = np.arange(4.0).reshape(2, 2)
+    assert torch.einsum("ii->i", torch.tensor(a)).tolist() == [0.0, 3.0]           # PyTorch computes it
+    with pytest.raises(ValueError, match="repeated within one operand"):
+        mg.einsum("ii->i", mg.tensor(a))
+    assert torch.einsum("ij,ij->ij", torch.ones(1, 2), torch.ones(3, 2)).shape == (3, 2)
+    with pytest.raises(ValueError, match="has size 1 in one operand and 3"):
+        mg.einsum("ij,ij->ij", mg.ones(1, 2), mg.ones(3, 2))
+
+
+def test_norm_has_no_nuclear_norm():
+    torch = pytest.importorskip("torch")
+    assert torch.norm(torch.eye(2), "nuc").item() == 2.0
+    with pytest.raises(ValueError, match="nuclear norm is not supported"):
+        mg.norm(mg.eye(2), "nuc")
+
+
+def test_multinomial_takes_no_generator():
+    torch = pytest.importorskip("torch")
+    assert torch.multinomial(torch.ones(3), 1, generator=torch.Generator()).shape == (1,)
+    with pytest.raises(TypeError):
+        mg.multinomial(mg.ones(3), 1, generator=None)
+
+
+def test_sign_of_bool_stays_bool_and_square_of_bool_is_int64(device):
+    b = mg.tensor([True, False], device=device)
+    assert mg.sign(b).tolist() == [True, False] and mg.backend.dtype_name(mg.sign(b).dtype) == "bool"
+    assert mg.square(b).tolist() == [1, 0] and mg.backend.dtype_name(mg.square(b).dtype) == "int64"
+
+
+def test_the_tensor_methods_are_the_functions(device):
+    x = mg.tensor([[0.5, -0.8, 2.0], [1.5, 0.25, -0.5]], device=device)
+    same = [(x.sin(), mg.sin(x)), (x.cos(), mg.cos(x)), (x.log1p().isnan(), mg.isnan(mg.log1p(x))),
+            (x.expm1(), mg.expm1(x)), (x.square(), mg.square(x)), (x.abs().rsqrt(), mg.rsqrt(mg.abs(x))),
+            (x.erf(), mg.erf(x)), (x.sign(), mg.sign(x)), (x.clamp(-0.5, 0.5), mg.clamp(x, -0.5, 0.5)),
+            (x.argmax(1), mg.argmax(x, 1)), (x.argmin(), mg.argmin(x)), (x.sort(1).values, mg.sort(x, 1).values),
+            (x.argsort(0), mg.argsort(x, 0)), (x.topk(2).values, mg.topk(x, 2).values),
+            (x.gather(1, mg.tensor([[0], [2]], device=device)), mg.gather(x, 1, mg.tensor([[0], [2]], device=device))),
+            (x.masked_fill(x > 0, 1.0), mg.masked_fill(x, x > 0, 1.0)), (x.tril(), mg.tril(x)),
+            (x.triu(1), mg.triu(x, 1)),
+            (x.roll(1, 1), mg.roll(x, 1, 1)), (x.repeat(2, 1), mg.ops.repeat(x, 2, 1)),
+            (x.repeat_interleave(2), mg.repeat_interleave(x, 2)), (x.prod(1), mg.prod(x, 1)),
+            (x.cumprod(0), mg.cumprod(x, 0)), (x.norm(1), mg.norm(x, 1)), (x.std(1), mg.std(x, 1)),
+            (x[0].outer(x[1]), mg.outer(x[0], x[1])), (x.reshape(1, 2, 3).bmm(x.reshape(1, 3, 2)),
+                                                         mg.bmm(x.reshape(1, 2, 3), x.reshape(1, 3, 2))),
+            (x.isfinite(), mg.isfinite(x)), (x.all(1), mg.all(x, 1)), (x.any(), mg.any(x)),
+            (x.logical_and(x > 0), mg.logical_and(x, x > 0)), (x.logical_or(x > 0), mg.logical_or(x, x > 0)),
+            (x.logical_not(), mg.logical_not(x)), (x.clone(), x), (x.T.contiguous(), x.T)]
+    for method, function in same:
+        np.testing.assert_array_equal(method.numpy(), function.numpy())
+    mg.manual_seed(5)
+    drawn = x.abs().multinomial(2)
+    mg.manual_seed(5)
+    np.testing.assert_array_equal(drawn.numpy(), mg.multinomial(x.abs(), 2).numpy())

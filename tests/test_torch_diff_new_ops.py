@@ -79,6 +79,8 @@ def clamp_row(draw):
     x = np.round(uniform(draw, xs), 1) + 0.05
     lo, hi = np.round(uniform(draw, ls, -1.5, -0.5), 1), np.round(uniform(draw, hs, 0.5, 1.5), 1)
     if draw(st.booleans()):
+        lo, hi = -lo, -hi                     # min > max: the result is max, and so is the gradient's path
+    if draw(st.booleans()):
         return (lambda x: mg.clamp(x, -0.5, 0.5)), (lambda x: torch.clamp(x, -0.5, 0.5)), [x]
     return mg.clamp, torch.clamp, [x, lo, hi]
 

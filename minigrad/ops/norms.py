@@ -74,7 +74,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
     Args:
         input: a float tensor of any shape.
-        p: 'fro' or 2 (√Σx²), 1 (Σ|x|), inf (max |x|), -inf (min |x|),
+        p: 'fro' (√Σx², over at most 2 dims) or 2 (√Σx², over any dims), 1 (Σ|x|), inf (max |x|), -inf (min |x|),
             0 (the count of nonzeros), or any other number ((Σ|x|^p)^(1/p)).
             ('nuc', the nuclear norm, is not supported.)
         dim: None (every element), an int, or a tuple of ints.
@@ -93,11 +93,12 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         if p != "fro":
             raise ValueError(f"norm: p must be 'fro' or a number, got {p!r}"
                              + (" (the nuclear norm is not supported)" if p == "nuc" else ""))
-        p = 2
     elif not isinstance(p, numbers.Real) or isinstance(p, bool) or math.isnan(p):
         raise ValueError(f"norm: p must be 'fro' or a number, got {p!r}")
     axes = _dims(dim, input.ndim, "norm")
-    if p == 2:
+    if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
+        raise RuntimeError(f"norm: p='fro' takes at most 2 dims, got dim={dim!r}")
+    if p in (2, "fro"):
         return SqrtZeroAtZero.apply(sum(input * input, axes, keepdim))
     if p == 1:
         return sum(abs(input), axes, keepdim)
