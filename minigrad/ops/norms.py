@@ -21,7 +21,7 @@ from minigrad.ops.conversion import astype
 from minigrad.ops.elementwise import abs
 from minigrad.ops.indexing import where
 from minigrad.ops.operands import _normalize_axis, _xp
-from minigrad.ops.reductions import max, min, sum
+from minigrad.ops.reductions import Max, sum
 from minigrad.ops.selection import _tensor_arg
 
 
@@ -102,17 +102,11 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         return SqrtZeroAtZero.apply(sum(input * input, axes, keepdim))
     if p == 1:
         return sum(abs(input), axes, keepdim)
-    if p == math.inf:
-        return _empty_or(input, axes, keepdim, max, "inf")
-    if p == -math.inf:
-        return _empty_or(input, axes, keepdim, min, "-inf")
+    if p in (math.inf, -math.inf):
+        if any(input.shape[a] == 0 for a in axes):
+            raise RuntimeError(f"norm: p={p} over an empty dim is undefined (input shape {input.shape})")
+        return Max.apply(abs(input), axes, keepdim, p < 0)       # max |x| (min for -inf), ties sharing g
     return PNorm.apply(input, float(p), axes, keepdim)
-
-
-def _empty_or(input, axes, keepdim, extreme, name):
-    if any(input.shape[a] == 0 for a in axes):
-        raise RuntimeError(f"norm: p={name} of an empty dim is undefined (input shape {input.shape})")
-    return extreme(abs(input), axes, keepdim)
 
 
 def _dims(dim, ndim, op):
@@ -151,5 +145,5 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
         raise TypeError("std: give unbiased or correction, not both")
     if correction is None:
         correction = 0 if unbiased is False else 1
-    return SqrtZeroAtZero.apply(var(input, _dims(dim, input.ndim, "std"), keepdim, correction))
+    return SqrtZeroAtZero.apply(var(input, _dims(dim, input.ndim, "std"), keepdims=keepdim, correction=correction))
 
