@@ -219,23 +219,28 @@ _SQRT_1_PI = 0.56418958354775628695          # 1/√π
 
 def _rational(y, num, den):
     """(num[-1] y^n + num[0] y^(n-1) + ... + num[n-1]) / (y^n + den[0] y^(n-1) + ... + den[n-1]),
-    by Horner's rule in Cody's ordering: the leading numerator coefficient is stored last."""
-    top, bottom = num[-1] * y, y
-    for a, b in zip(num[:len(den) - 1], den[:-1]):
-        top, bottom = (top + a) * y, (bottom + b) * y
-    return (top + num[len(den) - 1]) / (bottom + den[-1])
+    by Horner's rule in Cody's ordering: the leading numerator coefficient is stored last.
+    (In place: top and bottom are this function's own arrays, and erf is memory-bound.)"""
+    top, bottom = num[-1] * y + num[0], y + den[0]
+    for a, b in zip(num[1:len(den)], den[1:]):
+        top *= y
+        top += a
+        bottom *= y
+        bottom += b
+    return top / bottom
 
 
 def _erf(xp, x):
     y = xp.abs(x)
     small = xp.minimum(y, 0.46875)
     erf_small = xp.minimum(xp.maximum(x, -0.46875), 0.46875) * _rational(small * small, _A, _B)
-    middle = xp.minimum(xp.maximum(y, 0.46875), 4.0)
-    erfc_middle = xp.exp(-middle * middle) * _rational(middle, _C, _D)
-    far = xp.maximum(y, 4.0)
+    z = xp.maximum(y, 0.46875)                       # the two erfc ranges share one exponential
+    e = xp.exp(-z * z)
+    middle, far = xp.minimum(z, 4.0), xp.maximum(z, 4.0)
+    erfc_middle = e * _rational(middle, _C, _D)
     inv = 1 / (far * far)
-    erfc_far = xp.exp(-far * far) / far * (_SQRT_1_PI - inv * _rational(inv, _P, _Q))
-    erfc = xp.where(y <= 4.0, erfc_middle, erfc_far)
+    erfc_far = e / far * (_SQRT_1_PI - inv * _rational(inv, _P, _Q))
+    erfc = xp.where(z <= 4.0, erfc_middle, erfc_far)
     erf_large = xp.where(x < 0, erfc - 1, 1 - erfc)
     return xp.where(y <= 0.46875, erf_small, erf_large)      # nan fails both tests: stays nan
 
