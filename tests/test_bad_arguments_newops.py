@@ -30,6 +30,7 @@ ROWS = [
     # sorting
     Bad("argmax dim out of range", lambda: mg.argmax(X, 2), IndexError, "argmax", same(X)),
     Bad("argmax dim not an int", lambda: mg.argmax(X, 1.5), TypeError, "argmax", same(X)),
+    Bad("argmax of a bool tensor", lambda: mg.argmax(X > 2), RuntimeError, "argmax", same(X)),
     Bad("argmin of an empty dim", lambda: mg.argmin(mg.zeros(0, 3), 0), IndexError, "argmin"),
     Bad("argmax of an empty tensor", lambda: mg.argmax(mg.zeros(0)), IndexError, "argmax"),
     Bad("sort dim out of range", lambda: mg.sort(X, -3), IndexError, "sort", same(X)),

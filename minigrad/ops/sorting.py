@@ -30,7 +30,7 @@ def _arg_extreme(input, dim, keepdim, op):
         raise IndexError(f"{op}: cannot take the {op[3:]} of an empty dim (input shape {input.shape})")
     x = input._data
     if backend.dtype_name(x.dtype) == "bool":
-        x = xp.astype(x, b.dtype("int8"))
+        raise RuntimeError(f"{op}: does not support bool input (as in PyTorch); convert it first, e.g. x.int()")
     if dim is None:
         flat = xp.reshape(x, (-1,))
         where = (xp.argmax if op == "argmax" else xp.argmin)(flat)
