@@ -358,3 +358,27 @@ def test_like_constructors_match_torch(dtype, device):
     for like in (mg.rand_like, mg.randn_like):
         y = like(mg.tensor(x, dtype=dtype, device=device))
         assert y.shape == (2, 3) and mg.backend.dtype_name(y.dtype) == dtype and y.device == device
+
+
+# integer and bool inputs: the output dtypes PyTorch gives (int64 products, float32 for float functions, ...)
+INTEGER_CASES = {
+    "prod": lambda lib, x: lib.prod(x), "prod_dim": lambda lib, x: lib.prod(x, 1),
+    "cumprod": lambda lib, x: lib.cumprod(x, 1), "sort": lambda lib, x: tuple(lib.sort(x, 1)),
+    "topk": lambda lib, x: tuple(lib.topk(x, 2)), "argmax": lambda lib, x: lib.argmax(x, 0),
+    "sin": lambda lib, x: lib.sin(x), "erf": lambda lib, x: lib.erf(x), "rsqrt": lambda lib, x: lib.rsqrt(x + 1),
+    "square": lambda lib, x: lib.square(x), "sign": lambda lib, x: lib.sign(x - 2),
+    "clamp": lambda lib, x: lib.clamp(x, 1, 4), "tril": lambda lib, x: lib.tril(x),
+    "roll": lambda lib, x: lib.roll(x, 1, 1), "repeat_interleave": lambda lib, x: lib.repeat_interleave(x, 2, 0),
+    "all": lambda lib, x: lib.all(x, 1), "any": lambda lib, x: lib.any(x), "isfinite": lambda lib, x: lib.isfinite(x),
+    "masked_fill": lambda lib, x: x.masked_fill(x > 2, 9), "outer": lambda lib, x: lib.outer(x[0], x[1]),
+    "sort_bool": lambda lib, x: lib.sort(x > 2, 1)[0], "square_bool": lambda lib, x: lib.square(x > 2),
+    "sign_bool": lambda lib, x: lib.sign(x > 2), "logical_and": lambda lib, x: lib.logical_and(x, x > 2),
+}
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64"])
+@pytest.mark.parametrize("name", list(INTEGER_CASES))
+def test_integer_inputs_match_torch(name, dtype, device):
+    f = INTEGER_CASES[name]
+    x = np.array([[3, 1, 2], [0, 5, 4]], dtype=dtype)
+    compare(lambda x: f(mg, x), lambda x: f(torch, x), x, device=device, grad=False)
