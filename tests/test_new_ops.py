@@ -106,7 +106,7 @@ def gather_row(draw, device):
     r = rng(draw)
     index_shape = tuple(r.integers(1, s + 1) if d != dim % len(shape) else r.integers(1, 5)
                         for d, s in enumerate(shape))                  # smaller on the other dims, any size on dim
-    index = mg.tensor(r.integers(-shape[dim], shape[dim], index_shape), device=device)
+    index = mg.tensor(r.integers(0, shape[dim], index_shape), device=device)
     return (lambda x: mg.gather(x, dim, index)), [leaf(uniform(draw, shape), device)]
 
 

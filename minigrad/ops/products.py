@@ -33,7 +33,7 @@ def _exclusive(y, x, axis):
 
 
 def _ones_in_front(x, axis):
-    """Zeros of x's shape with ones at position 0 along axis."""
+    """(1, ..., n, ..., 1), n along axis: a one at position 0, zeros after; it broadcasts against x."""
     b = backend.of(x._data)
     first = [1.0] + [0.0] * (x.shape[axis] - 1)
     shape = [1] * x.ndim

@@ -101,7 +101,7 @@ def gather(input, dim, index):
         input: a tensor of n dims.
         dim: the dim to read along (negative counts from the end).
         index: an integer tensor of n dims, index.shape[d] ≤ input.shape[d]
-            for every d ≠ dim, values in [-input.shape[dim], input.shape[dim]).
+            for every d ≠ dim, values in [0, input.shape[dim]).
     Returns:
         a tensor of index's shape, input's dtype. The gradient adds g back
         to the places read (repeated indices add up).
@@ -122,10 +122,11 @@ def gather(input, dim, index):
     idx = index._data
     size = input.shape[dim] if input.ndim else 1
     xp = _xp(idx)
-    if idx.size and (int(xp.min(idx)) < -size or int(xp.max(idx)) >= size):
-        raise IndexError(f"gather: index out of range for dim {dim} of size {size} "
-                         f"(got values in [{int(xp.min(idx))}, {int(xp.max(idx))}])")
-    idx = xp.astype(xp.where(idx < 0, idx + size, idx), backend.of(idx).dtype("int64"))
+    if idx.size and (int(xp.min(idx)) < 0 or int(xp.max(idx)) >= size):
+        bad = int(xp.min(idx)) if int(xp.min(idx)) < 0 else int(xp.max(idx))
+        raise RuntimeError(f"gather: index {bad} is out of bounds for dim {dim} with size {size} "
+                           "(gather takes no negative indices, as in PyTorch)")
+    idx = xp.astype(idx, backend.of(idx).dtype("int64"))
     return Gather.apply(input, dim, idx)
 
 
