@@ -441,17 +441,17 @@ def test_einsum_refuses_diagonals_and_size_1_broadcasting():
     torch = pytest.importorskip("torch")
     a = np.arange(4.0).reshape(2, 2)
     assert torch.einsum("ii->i", torch.tensor(a)).tolist() == [0.0, 3.0]           # PyTorch computes it
-    with pytest.raises(ValueError, match="repeated within one operand"):
+    with pytest.raises(RuntimeError, match="repeated within one operand"):
         mg.einsum("ii->i", mg.tensor(a))
     assert torch.einsum("ij,ij->ij", torch.ones(1, 2), torch.ones(3, 2)).shape == (3, 2)
-    with pytest.raises(ValueError, match="has size 1 in one operand and 3"):
+    with pytest.raises(RuntimeError, match="has size 1 in one operand and 3"):
         mg.einsum("ij,ij->ij", mg.ones(1, 2), mg.ones(3, 2))
 
 
 def test_norm_has_no_nuclear_norm():
     torch = pytest.importorskip("torch")
     assert torch.norm(torch.eye(2), "nuc").item() == 2.0
-    with pytest.raises(ValueError, match="nuclear norm is not supported"):
+    with pytest.raises(RuntimeError, match="nuclear norm is not supported"):
         mg.norm(mg.eye(2), "nuc")
 
 

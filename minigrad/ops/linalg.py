@@ -113,7 +113,7 @@ def einsum(equation, *operands):
     if not isinstance(equation, str):
         raise TypeError(f"einsum: the equation must be a string, got {type(equation).__name__}")
     if not operands:
-        raise ValueError("einsum: needs at least one operand")
+        raise RuntimeError("einsum: needs at least one operand")
     for k, x in enumerate(operands):
         if not isinstance(x, Tensor):
             raise TypeError(f"einsum: operand {k} must be a Tensor, got {type(x).__name__}")
@@ -130,18 +130,18 @@ def _explicit(equation, operands):
     lhs, arrow, out = equation.partition("->")
     terms = lhs.split(",")
     if len(terms) != len(operands):
-        raise ValueError(f"einsum: the equation {equation!r} has {len(terms)} operand subscripts but "
+        raise RuntimeError(f"einsum: the equation {equation!r} has {len(terms)} operand subscripts but "
                          f"{len(operands)} operands were given")
     letters = set(string.ascii_letters)
     for t in terms + [out]:
         if set(t.replace("...", "")) - letters or t.count("...") > 1:
-            raise ValueError(f"einsum: subscripts are letters and at most one '...', got {t!r} in {equation!r}")
+            raise RuntimeError(f"einsum: subscripts are letters and at most one '...', got {t!r} in {equation!r}")
     free = [c for c in string.ascii_letters if c not in equation]        # letters for the dims of "..."
     ellipsis_dims = 0
     for t, x in zip(terms, operands):
         named = len(t.replace("...", ""))
         if ("..." in t and x.ndim < named) or ("..." not in t and x.ndim != named):
-            raise ValueError(f"einsum: subscripts {t!r} do not fit operand of shape {x.shape} in {equation!r}")
+            raise RuntimeError(f"einsum: subscripts {t!r} do not fit operand of shape {x.shape} in {equation!r}")
         if "..." in t:
             ellipsis_dims = max(ellipsis_dims, x.ndim - named)
     batch = "".join(free[:ellipsis_dims])
@@ -151,26 +151,26 @@ def _explicit(equation, operands):
             n = x.ndim - len(t.replace("...", ""))
             t = t.replace("...", batch[len(batch) - n:] if n else "")
         if len(set(t)) != len(t):
-            raise ValueError(f"einsum: a letter repeated within one operand ({t!r} in {equation!r}: diagonals "
+            raise RuntimeError(f"einsum: a letter repeated within one operand ({t!r} in {equation!r}: diagonals "
                              "and traces) is not supported")
         expanded.append(t)
     if arrow:
         if "..." in out:
             out = out.replace("...", batch)
         elif batch:
-            raise ValueError(f"einsum: {equation!r} has '...' in its operands, so its output needs it too")
+            raise RuntimeError(f"einsum: {equation!r} has '...' in its operands, so its output needs it too")
     else:
         counts = {c: "".join(expanded).count(c) for c in set("".join(expanded)) if c not in batch}
         out = batch + "".join(sorted(c for c, n in counts.items() if n == 1))
     if len(set(out)) != len(out):
-        raise ValueError(f"einsum: a letter appears twice in the output of {equation!r}")
+        raise RuntimeError(f"einsum: a letter appears twice in the output of {equation!r}")
     if set(out) - set("".join(expanded)):
-        raise ValueError(f"einsum: output letters {sorted(set(out) - set(''.join(expanded)))} of {equation!r} "
+        raise RuntimeError(f"einsum: output letters {sorted(set(out) - set(''.join(expanded)))} of {equation!r} "
                          "appear in no operand")
     sizes = {}
     for t, x in zip(expanded, operands):
         for c, s in zip(t, x.shape):
             if sizes.setdefault(c, s) != s:
-                raise ValueError(f"einsum: subscript {c!r} of {equation!r} has size {sizes[c]} in one operand and "
+                raise RuntimeError(f"einsum: subscript {c!r} of {equation!r} has size {sizes[c]} in one operand and "
                                  f"{s} in another (shapes {[x.shape for x in operands]})")
     return ",".join(expanded) + "->" + out

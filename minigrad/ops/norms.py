@@ -91,10 +91,10 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         raise RuntimeError(f"norm: expected a floating-point input, got dtype {backend.dtype_name(input.dtype)}")
     if isinstance(p, str):
         if p != "fro":
-            raise ValueError(f"norm: p must be 'fro' or a number, got {p!r}"
-                             + (" (the nuclear norm is not supported)" if p == "nuc" else ""))
-    elif not isinstance(p, numbers.Real) or isinstance(p, bool) or math.isnan(p):
-        raise ValueError(f"norm: p must be 'fro' or a number, got {p!r}")
+            raise RuntimeError(f"norm: p must be 'fro' or a number, got {p!r}"
+                               + (" (the nuclear norm is not supported)" if p == "nuc" else ""))
+    elif not isinstance(p, numbers.Real) or isinstance(p, bool):
+        raise TypeError(f"norm: p must be 'fro' or a number, got {p!r}")
     axes = _dims(dim, input.ndim, "norm")
     if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
         raise RuntimeError(f"norm: p='fro' takes at most 2 dims, got dim={dim!r}")

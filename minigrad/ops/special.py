@@ -312,7 +312,7 @@ def gelu(input, approximate="none"):
         gelu(input), the same shape and dtype.
     """
     if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        raise RuntimeError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     input = _tensor(input, "gelu")
     if not backend.is_float(input.dtype):
         raise TypeError(f"gelu: expected a floating-point tensor, got dtype {backend.dtype_name(input.dtype)}")
