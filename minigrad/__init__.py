@@ -26,6 +26,10 @@ from minigrad.ops import (
     relu, reshape, sigmoid, silu, softmax, softplus, split, sqrt, squeeze, stack, sub, sum,
     sum_to, take, tanh, transpose, unbind, unsqueeze, var, where,
 )
+from minigrad.tensor import (
+    Tensor, arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
+)
+# ---- sorting, selection, special functions, products, norms, logic, more constructors
 from minigrad.ops import (
     all, any, argmax, argmin, argsort, bmm, clamp, clone, contiguous, cos, cumprod, einsum, erf, expm1,
     gather, gelu, isfinite, isnan, log1p, logical_and, logical_not, logical_or, masked_fill, norm, outer,
@@ -33,9 +37,6 @@ from minigrad.ops import (
 )
 from minigrad.creation import (
     eye, full_like, linspace, multinomial, rand_like, randint, randn_like,
-)
-from minigrad.tensor import (
-    Tensor, arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
 )
 
 float32 = "float32"
