@@ -342,7 +342,7 @@ def test_eye_matches_torch(n, m, dtype, device):
             lambda: torch.eye(n, m if m is not None else n, dtype=getattr(torch, dtype)), device=device)
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
 @pytest.mark.parametrize("start, end, steps", [(0, 1, 5), (-3.5, 2.0, 7), (1, 1, 1), (2, -2, 0), (0, 10, 11),
                                                (-1, 1, 1000)])
 def test_linspace_matches_torch(start, end, steps, dtype, device):
