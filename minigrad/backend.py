@@ -260,3 +260,25 @@ def random_normal(shape, dtype, backend):
 
 def random_uniform(shape, low, high, dtype, backend):
     return backend.asarray(_generator.uniform(low, high, shape).astype(dtype_name(dtype)), dtype)
+
+
+# ---- arrays of other libraries ------------------------------------------------
+# A torch.Tensor (or a JAX array, ...) is read through the protocols NumPy
+# understands, __dlpack__ and __array__, so minigrad never imports torch.
+
+def is_foreign_array(x):
+    """An array of a library minigrad does not run on, readable through
+    __dlpack__ or __array__ (a torch.Tensor); not a NumPy or backend array."""
+    if isinstance(x, (np.ndarray, np.generic)) or is_device_array(x):
+        return False
+    return hasattr(x, "__dlpack__") or hasattr(x, "__array__")
+
+
+def foreign_to_host(x):
+    """A NumPy copy of a foreign array (see is_foreign_array), its dtype kept."""
+    try:
+        return np.array(np.from_dlpack(x) if hasattr(x, "__dlpack__") else np.asarray(x), copy=True)
+    except (RuntimeError, TypeError, BufferError) as e:
+        kind = f"{type(x).__module__.split('.')[0]}.{type(x).__qualname__}"
+        raise TypeError(f"cannot read the values of a {kind} ({e}); a tensor that requires grad "
+                        "must be detached first: x.detach()") from None
