@@ -73,7 +73,7 @@ def test_containers():
     ml = nn.ModuleList()
     ml.append(a).extend([b])
     assert len(ml) == 2 and ml[1] is b
-    with pytest.raises(TypeError, match="ModuleList: expected a Module, got int"):
+    with pytest.raises(TypeError, match="ModuleList.append: expected a Module, got int"):
         ml.append(3)
 
 
