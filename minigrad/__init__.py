@@ -26,7 +26,7 @@ from minigrad.ops import (
     sum_to, take, tanh, transpose, unbind, unsqueeze, var, where,
 )
 from minigrad.tensor import (
-    Tensor, arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
+    Tensor, arange, from_numpy, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
 )
 
 float32 = "float32"

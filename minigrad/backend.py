@@ -263,6 +263,15 @@ def random_uniform(shape, low, high, dtype, backend):
 
 
 # ---- arrays of other libraries ------------------------------------------------
+
+def type_name(value):
+    """A value's type as a reader knows it, for error messages: 'minigrad.Tensor',
+    'torch.Tensor', 'numpy.ndarray'; builtins plainly: 'list', 'NoneType'."""
+    cls = type(value)
+    module = cls.__module__.split(".")[0]
+    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+
+
 # A torch.Tensor (or a JAX array, ...) is read through the protocols NumPy
 # understands, __dlpack__ and __array__, so minigrad never imports torch.
 
@@ -279,6 +288,5 @@ def foreign_to_host(x):
     try:
         return np.array(np.from_dlpack(x) if hasattr(x, "__dlpack__") else np.asarray(x), copy=True)
     except (RuntimeError, TypeError, BufferError) as e:
-        kind = f"{type(x).__module__.split('.')[0]}.{type(x).__qualname__}"
-        raise TypeError(f"cannot read the values of a {kind} ({e}); a tensor that requires grad "
+        raise TypeError(f"cannot read the values of a {type_name(x)} ({e}); a tensor that requires grad "
                         "must be detached first: x.detach()") from None

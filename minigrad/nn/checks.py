@@ -9,17 +9,8 @@ messages the same way everywhere in nn and models.
 import numbers
 
 from minigrad import backend
+from minigrad.backend import type_name
 from minigrad.tensor import Tensor
-
-
-def type_name(value):
-    """A value's type as a reader knows it: 'minigrad.Tensor', 'torch.Tensor',
-    'numpy.ndarray'; builtins plainly: 'list', 'NoneType'."""
-    cls = type(value)
-    module = cls.__module__.split(".")[0]
-    if module == "builtins":
-        return cls.__qualname__
-    return f"{module}.{cls.__qualname__}"
 
 
 def describe(t):
@@ -31,7 +22,7 @@ def check_tensor(name, what, x):
     """x must be a minigrad Tensor. A torch.Tensor gets told how to convert."""
     if isinstance(x, Tensor):
         return
-    if type(x).__module__.split(".")[0] == "torch":
+    if type(x).__module__.split(".")[0] == "torch":         # torch.Tensor, torch.nn.Parameter
         raise TypeError(f"{name}: expected {what} as a minigrad.Tensor, got a torch.Tensor; "
                         "convert it with minigrad.tensor(x) (a copy) or minigrad.from_numpy(x.numpy())")
     raise TypeError(f"{name}: expected {what} as a minigrad.Tensor, got {type_name(x)}")
@@ -89,6 +80,8 @@ def index_array(name, what, index, device):
         if index.device != device:
             raise RuntimeError(f"{name}: {what} is on device {index.device!r} but the input is on {device!r}")
         index = index._data
+    elif backend.is_foreign_array(index):
+        check_tensor(name, what, index)                  # a torch.Tensor: told how to convert
     elif index is None or isinstance(index, (str, float)):
         raise TypeError(f"{name}: expected {what} as a Tensor of integer indices, got {type_name(index)}")
     else:

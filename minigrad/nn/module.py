@@ -46,11 +46,7 @@ class Parameter(Tensor):
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
-def _kind(value):
-    """'minigrad.Tensor', 'torch.Tensor', 'list': a value's type as messages print it."""
-    cls = type(value)
-    module = cls.__module__.split(".")[0]
-    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+_kind = backend.type_name
 
 
 class Module:

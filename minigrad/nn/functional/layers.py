@@ -9,7 +9,7 @@ import math
 import numbers
 
 from minigrad import backend
-from minigrad.nn.checks import check_dim, check_float, check_tensor, index_array, type_name
+from minigrad.nn.checks import check_dim, check_float, check_probability, check_tensor, index_array
 from minigrad.ops import abs, maximum, mean, reshape, sqrt, sum, take, where
 from minigrad.ops import max as amax
 from minigrad.ops import pad as zero_pad
@@ -104,8 +104,8 @@ def dropout(input, p=0.5, training=True):
     the expected value is unchanged (inverted dropout; Srivastava et al. 2014).
     The identity when not training. The mask comes from the generator
     minigrad.manual_seed seeds."""
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p must be in [0, 1], got {p}")
+    check_float("dropout", "input", input)
+    p = check_probability("dropout", "p", p)
     if not training or p == 0.0:
         return input
     b = backend.of(input._data)
@@ -132,6 +132,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     Returns:
         same shape as input
     """
+    check_float("layer_norm", "input", input)
     axes = _norm_axes("layer_norm", input, normalized_shape)
     d = input - mean(input, axes, keepdims=True)
     y = d / sqrt(mean(d * d, axes, keepdims=True) + eps)
@@ -151,6 +152,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=1e-5):
     Returns:
         same shape as input
     """
+    check_float("rms_norm", "input", input)
     axes = _norm_axes("rms_norm", input, normalized_shape)
     y = input / sqrt(mean(input * input, axes, keepdims=True) + eps)
     return y * weight if weight is not None else y
