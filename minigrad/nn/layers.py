@@ -11,7 +11,7 @@ import math
 
 from minigrad import backend
 from minigrad.nn import functional as F
-from minigrad.nn.checks import check_dim, check_size, check_tensor
+from minigrad.nn.checks import check_dim, check_float, check_like, check_size, check_tensor
 from minigrad.nn import init
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import DEFAULT_DTYPE, zeros
@@ -48,6 +48,8 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
+        """Args: x (*, in_features). Returns: (*, out_features)."""
+        check_like("Linear", "input", x, self.weight)
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self):
@@ -119,6 +121,8 @@ class LayerNorm(Module):
             init.zeros_(self.bias)
 
     def forward(self, x):
+        """Args: x (*, *normalized_shape). Returns: the same shape."""
+        _check_input(self, x)
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
@@ -145,6 +149,8 @@ class RMSNorm(Module):
             init.ones_(self.weight)
 
     def forward(self, x):
+        """Args: x (*, *normalized_shape). Returns: the same shape."""
+        _check_input(self, x)
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
 
     def extra_repr(self):
@@ -162,10 +168,20 @@ class Dropout(Module):
         self.p = p
 
     def forward(self, x):
+        """Args: x (*). Returns: (*)."""
+        check_float("Dropout", "input", x)
         return F.dropout(x, self.p, self.training)
 
     def extra_repr(self):
         return f"p={self.p}"
+
+
+def _check_input(norm, x):
+    """A norm layer's input: a float Tensor, with the weight's dtype and device if it has one."""
+    if norm.weight is None:
+        check_float(type(norm).__name__, "input", x)
+    else:
+        check_like(type(norm).__name__, "input", x, norm.weight)
 
 
 class Identity(Module):
