@@ -315,3 +315,33 @@ def random_categories(weights, num_samples, replacement, backend):
     host = backend.to_host(weights).astype("float64")
     rows = [_generator.choice(host.shape[1], size=num_samples, replace=replacement, p=w / w.sum()) for w in host]
     return backend.asarray(np.array(rows, dtype="int64").reshape(len(rows), num_samples), "int64")
+
+
+# ---- arrays of other libraries ------------------------------------------------
+
+def type_name(value):
+    """A value's type as a reader knows it, for error messages: 'minigrad.Tensor',
+    'torch.Tensor', 'numpy.ndarray'; builtins plainly: 'list', 'NoneType'."""
+    cls = type(value)
+    module = cls.__module__.split(".")[0]
+    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+
+
+# A torch.Tensor (or a JAX array, ...) is read through the protocols NumPy
+# understands, __dlpack__ and __array__, so minigrad never imports torch.
+
+def is_foreign_array(x):
+    """An array of a library minigrad does not run on, readable through
+    __dlpack__ or __array__ (a torch.Tensor); not a NumPy or backend array."""
+    if isinstance(x, (np.ndarray, np.generic)) or is_device_array(x):
+        return False
+    return hasattr(x, "__dlpack__") or hasattr(x, "__array__")
+
+
+def foreign_to_host(x):
+    """A NumPy copy of a foreign array (see is_foreign_array), its dtype kept."""
+    try:
+        return np.array(np.from_dlpack(x) if hasattr(x, "__dlpack__") else np.asarray(x), copy=True)
+    except (RuntimeError, TypeError, BufferError) as e:
+        raise TypeError(f"cannot read the values of a {type_name(x)} ({e}); a tensor that requires grad "
+                        "must be detached first: x.detach()") from None

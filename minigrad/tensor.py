@@ -960,16 +960,37 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new leaf tensor from a list, scalar, NumPy array or Tensor (copied).
 
     Python floats become float32 (the default dtype), ints int64, bools bool;
-    a NumPy array keeps its dtype unless `dtype` is given.
+    a NumPy array keeps its dtype unless `dtype` is given. An array of another
+    library (a torch.Tensor) is read through __dlpack__ or __array__, its
+    dtype kept, without minigrad importing that library.
     """
     b = backend.get(device)
     if isinstance(data, Tensor):
         data = data.numpy()                    # a host copy
     elif backend.is_device_array(data):        # an array of a backend (CuPy, the stand-in): via the host
         data = backend.of(data).to_host(data)
+    elif backend.is_foreign_array(data):       # a torch.Tensor and the like: read through __dlpack__ / __array__
+        data = backend.foreign_to_host(data)
     if dtype is None:
         dtype = backend.infer_dtype(data, DEFAULT_DTYPE)
     return Tensor(b.asarray(data, dtype), requires_grad=requires_grad)
+
+
+def from_numpy(ndarray):
+    """A tensor that shares the memory of a NumPy array, as torch.from_numpy:
+    writes to the array show in the tensor and the other way round.
+
+    Args:
+        ndarray: a numpy.ndarray of a dtype minigrad has (bool, ints, float32, float64)
+    Returns:
+        a leaf Tensor on "cpu" with the array's shape and dtype
+    """
+    if not backend.is_host_array(ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {backend.type_name(ndarray)}")
+    if backend.dtype_name(ndarray.dtype) not in backend._DTYPE_NAMES:
+        raise TypeError(f"from_numpy: can't convert an array of dtype {ndarray.dtype}; the supported dtypes are "
+                        f"{', '.join(backend._DTYPE_NAMES)}")
+    return Tensor(ndarray)
 
 
 def _shape(shape):

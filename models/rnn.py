@@ -40,6 +40,7 @@ import math
 
 from minigrad import backend, nn
 from minigrad.nn import functional as F
+from minigrad.nn.checks import check_size, check_tensor
 from minigrad.ops import cat, squeeze, stack, transpose, unbind, unsqueeze
 from minigrad.tensor import Tensor
 from minigrad.models.bptt import GRULayer, LSTMLayer, RNNLayer
@@ -57,10 +58,9 @@ class _RNNBase(nn.Module):
                  dropout=0.0, bidirectional=False, bptt="manual", dtype="float32", device=None):
         super().__init__()
         name = type(self).__name__
-        if input_size <= 0 or hidden_size <= 0 or num_layers <= 0:
-            raise ValueError(f"{name}: input_size, hidden_size and num_layers must be positive, "
-                             f"got {input_size}, {hidden_size}, {num_layers}")
-        if not 0 <= dropout < 1:
+        for what, size in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
+            check_size(name, what, size)
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
             raise ValueError(f"{name}: dropout must be in [0, 1), got {dropout}")
         if bptt not in ("manual", "autograd"):
             raise ValueError(f"{name}: bptt must be 'manual' or 'autograd', got {bptt!r}")
@@ -193,8 +193,7 @@ class _RNNBase(nn.Module):
     # ---- bad input: a clear error, before anything runs ---------------------------
     def _check(self, x, h0, c0):
         name = type(self).__name__
-        if not isinstance(x, Tensor):
-            raise TypeError(f"{name}: expected the input as a Tensor, got {type(x).__name__}")
+        check_tensor(name, "the input", x)
         layout = "(B, T, I)" if self.batch_first else "(T, B, I)"
         if x.ndim not in (2, 3):
             raise ValueError(f"{name}: expected input of shape {layout} or unbatched (T, I) with "
@@ -217,8 +216,7 @@ class _RNNBase(nn.Module):
         for label, s in (("h0", h0), ("c0", c0)):
             if s is None:
                 continue
-            if not isinstance(s, Tensor):
-                raise TypeError(f"{name}: expected {label} as a Tensor, got {type(s).__name__}")
+            check_tensor(name, label, s)
             if s.shape != expected:
                 raise ValueError(f"{name}: expected {label} of shape {expected} (D·num_layers, B, H) "
                                  f"for input of shape {x.shape}, got {s.shape}")
