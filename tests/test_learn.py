@@ -21,6 +21,7 @@ import sys
 import time
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 from demos.__main__ import DEMOS
 
@@ -99,7 +100,7 @@ def test_chapter_code_runs(name, monkeypatch):
     namespace = {"__name__": "__chapter__"}
     out = io.StringIO()
     start = time.perf_counter()
-    with contextlib.redirect_stdout(out):
+    with contextlib.redirect_stdout(out), threadpool_limits(1):
         for i, source in enumerate(cells(read(name))):
             exec(compile(source, f"{name}, cell {i + 1}", "exec"), namespace)
     seconds = time.perf_counter() - start
@@ -107,12 +108,13 @@ def test_chapter_code_runs(name, monkeypatch):
     print(f"{name}: {seconds:.1f} s")
 
 
-def test_a_chapter_runs_as_a_notebook_in_a_jupyter_kernel():
+def test_a_chapter_runs_as_a_notebook_in_a_jupyter_kernel(monkeypatch):
     jupytext = pytest.importorskip("jupytext")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     notebook = jupytext.reads(read(CHAPTERS[0]), fmt="md")
     notebook.cells.append(jupytext.reads("```python\nimport minigrad\nprint(minigrad.__file__)\n```", fmt="md").cells[0])
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")        # the kernel inherits it, as the demos set it
     client = nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
                                      resources={"metadata": {"path": ROOT}})
     client.execute()
