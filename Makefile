@@ -57,7 +57,11 @@ notebooks: $(VENV)/.docs
 	done
 	for f in demos/*.py; do \
 		if grep -q '^# %%' $$f; then \
-			$(PY) -m jupytext --quiet --set-kernel python3 --to ipynb --output docs/notebooks/demo-$$(basename $$f .py).ipynb $$f || exit 1; \
+			{ echo '# %%'; echo 'import os'; \
+			  echo 'os.chdir("../..")   # the repository root, where `demos` imports from and its plots go'; \
+			  echo; cat $$f; } | \
+			$(PY) -m jupytext --quiet --from py:percent --set-kernel python3 --to ipynb \
+				--output docs/notebooks/demo-$$(basename $$f .py).ipynb - || exit 1; \
 		fi; \
 	done
-	@echo "notebooks in docs/notebooks/ (open them from the repository root, so that 'demos' imports)"
+	@echo "notebooks in docs/notebooks/"
