@@ -1,7 +1,8 @@
 """The API reference is the docstrings: every public name has one, and says what its arguments are.
 
 The public API is every public name of minigrad, minigrad.nn,
-minigrad.nn.functional, minigrad.optim and minigrad.models, and every public
+minigrad.nn.functional, minigrad.optim, minigrad.models, minigrad.data and
+minigrad.backend (the seam a new backend is written against), and every public
 method and property of their public classes (inherited ones included, wherever
 they are defined in minigrad). A function, class or method that takes
 arguments documents them: an `Args:` section (or `Arguments:`, `Parameters:`),
@@ -19,12 +20,15 @@ import re
 import pytest
 
 import minigrad
+import minigrad.backend
+import minigrad.data
 import minigrad.models
 import minigrad.nn
 import minigrad.nn.functional
 import minigrad.optim
 
-MODULES = (minigrad, minigrad.nn, minigrad.nn.functional, minigrad.optim, minigrad.models)
+MODULES = (minigrad, minigrad.nn, minigrad.nn.functional, minigrad.optim, minigrad.models, minigrad.data,
+           minigrad.backend)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECTION = re.compile(r"^\s*(Args|Arguments|Parameters)\s*:", re.MULTILINE)
 

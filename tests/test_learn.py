@@ -114,7 +114,8 @@ def test_a_chapter_runs_as_a_notebook_in_a_jupyter_kernel(monkeypatch):
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     notebook = jupytext.reads(read(CHAPTERS[0]), fmt="md")
-    notebook.cells.append(jupytext.reads("```python\nimport minigrad\nprint(minigrad.__file__)\n```", fmt="md").cells[0])
+    which = jupytext.reads("```python\nimport minigrad\nprint(minigrad.__file__)\n```", fmt="md")
+    notebook.cells.append(which.cells[0])                   # which minigrad the kernel imported
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")        # the kernel inherits it, as the demos set it
     client = nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
                                      resources={"metadata": {"path": ROOT}})
