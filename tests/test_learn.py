@@ -127,3 +127,21 @@ def test_a_chapter_runs_as_a_notebook_in_a_jupyter_kernel(monkeypatch):
     printed = "".join(o.get("text", "") for o in code[-1].outputs)
     assert os.path.realpath(printed.strip()).startswith(os.path.realpath(ROOT)), \
         "the kernel imported a minigrad other than this checkout's"
+
+
+DEMO_SCRIPTS = sorted(f for f in os.listdir(os.path.join(ROOT, "demos")) if f.endswith(".py")
+                      and "\n# %%" in open(os.path.join(ROOT, "demos", f), encoding="utf-8").read())
+
+
+def test_every_chapter_and_demo_converts_to_a_notebook():
+    """What `make notebooks` does, without writing files: each chapter's cells and each demo's
+    `# %%` cells become the code cells of a notebook."""
+    jupytext = pytest.importorskip("jupytext")
+    for name in CHAPTERS:
+        notebook = jupytext.reads(read(name), fmt="md")
+        assert sum(c.cell_type == "code" for c in notebook.cells) == len(cells(read(name))), name
+    assert {"forward.py", "memory.py", "charlm.py"} <= set(DEMO_SCRIPTS)
+    for name in DEMO_SCRIPTS:
+        with open(os.path.join(ROOT, "demos", name), encoding="utf-8") as f:
+            notebook = jupytext.reads(f.read(), fmt="py:percent")
+        assert sum(c.cell_type == "code" for c in notebook.cells) >= 2, name
