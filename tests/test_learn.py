@@ -8,11 +8,13 @@ through a real Jupyter kernel (nbclient + ipykernel, the `test` extra).
 
 The pointers are checked too: each `path.py: name` a chapter tells the
 reader to read names a file of the repository that defines `name`; each
+`minigrad.dotted.name` can be imported or looked up; each
 `python -m demos NAME` names a demo; each `python -m exercises check NAME`
 names an exercise (once exercises/ exists).
 """
 
 import contextlib
+import importlib
 import io
 import os
 import re
@@ -72,6 +74,13 @@ def test_chapter_points_at_code_that_exists(name):
             code = f.read()
         assert re.search(rf"^\s*(def|class) {symbol}\b|^{symbol}\s*=", code, re.MULTILINE), \
             f"{name} points at {path}: {symbol}, which {path} does not define"
+    for dotted in re.findall(r"`(minigrad(?:\.\w+)+)`", text):      # `minigrad.nn.functional.cross_entropy`
+        module, _, attribute = dotted.rpartition(".")
+        try:
+            found = hasattr(importlib.import_module(dotted), "__name__")
+        except ImportError:
+            found = hasattr(importlib.import_module(module), attribute)
+        assert found, f"{name} names {dotted}, which does not exist"
     for demo in re.findall(r"python -m demos ([\w-]+)", text):
         assert demo in DEMOS, f"{name} runs `python -m demos {demo}`, which is not a demo"
 
