@@ -111,7 +111,14 @@ class Backend:
         np.add.at(target, index, values)
 
     def einsum(self, subscripts, *arrays):
-        """np.einsum on this backend's arrays (the standard has no einsum)."""
+        """np.einsum on this backend's arrays (the standard has no einsum).
+
+        Args:
+            subscripts: the einsum equation, e.g. "bij,bjk->bik".
+            *arrays: the operands, arrays of this backend.
+        Returns:
+            an array of this backend.
+        """
         return np.asarray(np.einsum(subscripts, *arrays))
 
     def is_contiguous(self, a):
@@ -443,7 +450,13 @@ def random_uniform(shape, low, high, dtype, backend):
 
 
 def random_integers(low, high, shape, dtype, backend):
-    """Integers uniform in [low, high) from the one generator."""
+    """Integers uniform in [low, high) from the one generator, copied to `backend`.
+
+    Args:
+        low, high: the interval.  shape: a tuple of ints.  dtype: a dtype name.  backend: a Backend.
+    Returns:
+        an array of `shape` on `backend`.
+    """
     return backend.asarray(_generator.integers(low, high, shape), dtype)
 
 
