@@ -194,6 +194,10 @@ class Tee:
     def flush(self):
         self.stream.flush()
 
+    def isatty(self):
+        """Whether the stream is a terminal (progress bars ask)."""
+        return self.stream.isatty()
+
     def text(self):
         """Everything written so far, as one string."""
         return "".join(self.parts)
