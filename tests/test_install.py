@@ -33,8 +33,12 @@ def offline_build_or_skip():
         pytest.skip("setuptools (the build backend) is not installed, and the build must not download it")
     if int(version.split(".")[0]) < 77:
         pytest.skip(f"pyproject.toml asks for setuptools>=77, this environment has {version}")
-    if importlib.util.find_spec("pip") is None:
+    try:
+        pip_version = tuple(int(p) for p in importlib.metadata.version("pip").split(".")[:2])
+    except importlib.metadata.PackageNotFoundError:
         pytest.skip("pip is not installed in this environment")
+    if pip_version < (22, 3):
+        pytest.skip(f"pip {pip_version} cannot install into another environment (--python needs pip 22.3)")
 
 
 @pytest.fixture(scope="module")
