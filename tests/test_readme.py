@@ -87,7 +87,8 @@ def test_the_numbers_quoted_come_from_the_generated_page(heading, page):
 def test_nothing_imports_the_models_by_their_old_top_level_name():
     pattern = re.compile(r"^\s*(>>> )?(" + "import" + r" models\b|" + "from" + r" models\b)", re.M)
     files = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *(ROOT / "demos").rglob("*.py"),
-             *(ROOT / "benchmarks").rglob("*.py"), *(ROOT / "tests").rglob("*.py"), *(ROOT / "models").rglob("*.py")]
+             *(ROOT / "benchmarks").rglob("*.py"), *(ROOT / "tests").rglob("*.py"), *(ROOT / "models").rglob("*.py"),
+             *(ROOT / "exercises").rglob("*.py")]
     offenders = [str(f.relative_to(ROOT)) for f in files if pattern.search(f.read_text())]
     assert not offenders, f"these import the models as a top-level package (use minigrad.models): {offenders}"
 
