@@ -57,6 +57,9 @@ def main(argv=None):
     unknown = [n for n in args.names if n not in DEMOS]
     if unknown:
         parser.error(f"unknown demo {', '.join(unknown)}; the demos are: {', '.join(DEMOS)}")
+    if args.markdown and not args.markdown.endswith(".md"):   # `--markdown forward` would take the name as a path
+        parser.error(f"--markdown {args.markdown}: expected a path ending in .md "
+                     "(give the demo names before --markdown)")
     if args.markdown and not os.path.isdir(os.path.dirname(os.path.abspath(args.markdown))):
         parser.error(f"--markdown {args.markdown}: its directory does not exist")
     names = args.names or list(DEMOS)

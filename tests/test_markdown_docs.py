@@ -113,3 +113,12 @@ def test_tee_keeps_a_copy_and_answers_what_a_progress_bar_asks(capsys):
     with redirect_stdout(tee):
         assert list(progress(range(3))) == [0, 1, 2]
     assert capsys.readouterr().out.startswith("one two\n")
+
+
+def test_demos_markdown_refuses_a_demo_name_or_a_missing_folder_as_its_path(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        demos_main(["--markdown", "forward"])
+    assert "--markdown forward: expected a path ending in .md" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        demos_main(["forward", "--markdown", str(tmp_path / "no" / "demos.md")])
+    assert "its directory does not exist" in capsys.readouterr().err
