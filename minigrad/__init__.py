@@ -26,6 +26,7 @@ from minigrad.ops import (
     relu, reshape, sigmoid, silu, softmax, softplus, split, sqrt, squeeze, stack, sub, sum,
     sum_to, take, tanh, transpose, unbind, unsqueeze, var, where,
 )
+from minigrad.ops import amax, amin, expand, flatten, promote_types, result_type  # noqa: F401
 from minigrad.tensor import (
     Tensor, arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
 )
@@ -42,6 +43,8 @@ from minigrad.creation import (
 float32 = "float32"
 float64 = "float64"
 int64 = "int64"
+# ---- the other dtypes, as torch names them --------------------------------------
+int32, int16, int8, uint8, bool = "int32", "int16", "int8", "uint8", "bool"
 manual_seed = backend.manual_seed
 
 __version__ = "0.1.0"

@@ -268,6 +268,16 @@ def is_float(dtype):
     return dtype_name(dtype) in FLOAT_DTYPES
 
 
+def is_dtype(x):
+    """Whether x names a dtype minigrad has: "float32", np.float32, a library's dtype object."""
+    if isinstance(x, str):
+        return x in _DTYPE_NAMES
+    try:
+        return dtype_name(x) in _DTYPE_NAMES
+    except TypeError:
+        return False
+
+
 # ---- random numbers ---------------------------------------------------------
 # One NumPy generator on the host feeds every device: the same seed gives the
 # same numbers on the CPU and on a GPU, at the price of a copy to the device.

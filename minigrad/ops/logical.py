@@ -10,6 +10,7 @@ PyTorch does.
 from minigrad import backend
 from minigrad.tensor import Tensor
 from minigrad.ops.norms import _dims
+from minigrad.ops.operands import _dim_arg, _keepdim_arg
 
 
 def _array(x, op):
@@ -50,8 +51,9 @@ def isfinite(input):
     return Tensor(input.xp.isfinite(input._data))
 
 
-def _reduce(input, dim, keepdim, op):
+def _reduce(input, dim, keepdim, axis, keepdims, op):
     input = _array(input, op)
+    dim, keepdim = _dim_arg(dim, axis, op), _keepdim_arg(keepdim, keepdims, op)
     axes = _dims(dim, input.ndim, op)
     b = backend.of(input._data)
     result = getattr(b.xp, op)(_truth(input), axis=axes, keepdims=keepdim)
@@ -60,32 +62,34 @@ def _reduce(input, dim, keepdim, op):
     return Tensor(result)
 
 
-def all(input, dim=None, keepdim=False):
+def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Whether every element is True (nonzero), of all or over dims.
 
     Args:
         input: a tensor of any shape and dtype.
         dim: None (every element), an int or a tuple of ints.
         keepdim: keep the reduced dims as size 1.
+        axis, keepdims: NumPy's names for dim and keepdim.
     Returns:
         a bool tensor (uint8 for uint8 input) of input's shape without the
         reduced dims; True over an empty dim.
     """
-    return _reduce(input, dim, keepdim, "all")
+    return _reduce(input, dim, keepdim, axis, keepdims, "all")
 
 
-def any(input, dim=None, keepdim=False):
+def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Whether some element is True (nonzero), of all or over dims.
 
     Args:
         input: a tensor of any shape and dtype.
         dim: None (every element), an int or a tuple of ints.
         keepdim: keep the reduced dims as size 1.
+        axis, keepdims: NumPy's names for dim and keepdim.
     Returns:
         a bool tensor (uint8 for uint8 input) of input's shape without the
         reduced dims; False over an empty dim.
     """
-    return _reduce(input, dim, keepdim, "any")
+    return _reduce(input, dim, keepdim, axis, keepdims, "any")
 
 
 def _pair(input, other, op):

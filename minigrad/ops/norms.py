@@ -20,7 +20,7 @@ from minigrad.ops.composite import var
 from minigrad.ops.conversion import astype
 from minigrad.ops.elementwise import abs
 from minigrad.ops.indexing import where
-from minigrad.ops.operands import _normalize_axis, _xp
+from minigrad.ops.operands import _dim_arg, _keepdim_arg, _normalize_axis, _xp
 from minigrad.ops.reductions import Max, sum
 from minigrad.ops.selection import _tensor_arg
 
@@ -69,7 +69,7 @@ class PNorm(Function):
         return where(x_zero, 0.0, sign * ax ** (p - 1)) * scale, None, None, None
 
 
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None):
     """The p-norm of input's elements, of all or over dims, as torch.norm.
 
     Args:
@@ -80,11 +80,13 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         dim: None (every element), an int, or a tuple of ints.
         keepdim: keep the reduced dims as size 1.
         dtype: cast input to this dtype first.
+        axis, keepdims: NumPy's names for dim and keepdim.
     Returns:
         input's shape without the reduced dims. Gradients are 0 (not nan)
         where x = 0, as PyTorch gives them.
     """
     _tensor_arg(input, "norm")
+    dim, keepdim = _dim_arg(dim, axis, "norm"), _keepdim_arg(keepdim, keepdims, "norm")
     if dtype is not None:
         input = astype(input, dtype)
     if not backend.is_float(input.dtype):
@@ -124,7 +126,7 @@ def _dims(dim, ndim, op):
     return _normalize_axis(dim, ndim, op)
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """The standard deviation √var, over all elements or over dims, as torch.std.
 
     Args:
@@ -134,11 +136,13 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
         keepdim: keep the reduced dims as size 1.
         correction: n - correction divides the squared deviations; 1 (the
             default) is Bessel's correction, 0 the population std.
+        axis, keepdims: NumPy's names for dim and keepdim.
     Returns:
         input's shape without the reduced dims. Where the deviations are all
         zero the gradient is 0, as in PyTorch (not √'s ∞ · 0).
     """
     _tensor_arg(input, "std")
+    dim, keepdim = _dim_arg(dim, axis, "std"), _keepdim_arg(keepdim, keepdims, "std")
     if not backend.is_float(input.dtype):
         raise RuntimeError(f"std: expected a floating-point input, got dtype {backend.dtype_name(input.dtype)}")
     if unbiased is not None and correction is not None:
