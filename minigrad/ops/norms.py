@@ -9,7 +9,6 @@ The rules this file holds:
 - dims follow PyTorch: None for all, one int, or a tuple; keepdim either way.
 """
 
-import builtins
 import math
 import numbers
 
@@ -20,9 +19,8 @@ from minigrad.ops.composite import var
 from minigrad.ops.conversion import astype
 from minigrad.ops.elementwise import abs
 from minigrad.ops.indexing import where
-from minigrad.ops.operands import _dim_arg, _keepdim_arg, _normalize_axis, _xp
+from minigrad.ops.operands import _dim_arg, _keepdim_arg, _normalize_axis, _tensor_arg, _xp
 from minigrad.ops.reductions import Max, sum
-from minigrad.ops.selection import _tensor_arg
 
 
 # y = √s;   ds = g / 2y, and 0 where y = 0 (PyTorch's subgradient, not ∞)
@@ -97,7 +95,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None, keep
                                + (" (the nuclear norm is not supported)" if p == "nuc" else ""))
     elif not isinstance(p, numbers.Real) or isinstance(p, bool):
         raise TypeError(f"norm: p must be 'fro' or a number, got {p!r}")
-    axes = _dims(dim, input.ndim, "norm")
+    axes = _normalize_axis(dim, input.ndim, "norm")
     if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
         raise RuntimeError(f"norm: p='fro' takes at most 2 dims, got dim={dim!r}")
     if p in (2, "fro"):
@@ -109,21 +107,6 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None, keep
             raise RuntimeError(f"norm: p={p} over an empty dim is undefined (input shape {input.shape})")
         return Max.apply(abs(input), axes, keepdim, p < 0)       # max |x| (min for -inf), ties sharing g
     return PNorm.apply(input, float(p), axes, keepdim)
-
-
-def _dims(dim, ndim, op):
-    """dim=None, an int or a tuple of ints, as the sorted non-negative axes."""
-    if dim is not None:
-        parts = (dim,) if isinstance(dim, numbers.Integral) else dim
-        if not isinstance(parts, (tuple, list)) or not all(
-                isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in parts):
-            raise TypeError(f"{op}: dim must be None, an int or a tuple of ints, got {dim!r}")
-        wrapped = [d % ndim if ndim else 0 for d in parts if -builtins.max(ndim, 1) <= d < builtins.max(ndim, 1)]
-        if len(wrapped) != len(parts):
-            raise IndexError(f"{op}: dim {dim!r} is out of range for a tensor of {ndim} dims")
-        if len(set(wrapped)) != len(wrapped):
-            raise RuntimeError(f"{op}: dim {dim!r} names a dim twice")
-    return _normalize_axis(dim, ndim, op)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
@@ -149,5 +132,6 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
         raise TypeError("std: give unbiased or correction, not both")
     if correction is None:
         correction = 0 if unbiased is False else 1
-    return SqrtZeroAtZero.apply(var(input, _dims(dim, input.ndim, "std"), keepdims=keepdim, correction=correction))
+    axes = _normalize_axis(dim, input.ndim, "std")          # checked here, so errors name std
+    return SqrtZeroAtZero.apply(var(input, axes, keepdim=keepdim, correction=correction))
 

@@ -19,8 +19,7 @@ from minigrad.autograd import Function
 from minigrad.tensor import Tensor
 from minigrad.ops.conversion import astype
 from minigrad.ops.indexing import pad
-from minigrad.ops.operands import _dim_arg, _keepdim_arg
-from minigrad.ops.selection import _dim, _tensor_arg
+from minigrad.ops.operands import _check_dim, _dim_arg, _keepdim_arg, _tensor_arg
 from minigrad.ops.shape import flip, reshape, stack, unbind
 
 
@@ -90,7 +89,7 @@ def cumprod(input, dim=None, dtype=None, *, axis=None):
     dim = _dim_arg(dim, axis, "cumprod")
     if dim is None:
         raise TypeError("cumprod: missing the dim to multiply along")
-    dim = _dim(dim, x.ndim, "cumprod")
+    dim = _check_dim(dim, x.ndim, "cumprod")
     if x.ndim == 0:
         return x * 1
     return Cumprod.apply(x, dim)
@@ -147,7 +146,7 @@ def prod(input, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None
         return Prod.apply(reshape(x, (-1,)), 0, False)
     if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
         raise TypeError(f"prod: dim must be one integer, got {dim!r}")
-    dim = _dim(dim, x.ndim, "prod")
+    dim = _check_dim(dim, x.ndim, "prod")
     if x.ndim == 0:
         return x * 1
     return Prod.apply(x, dim, keepdim)

@@ -16,8 +16,8 @@ import numbers
 
 from minigrad import backend
 from minigrad.tensor import Tensor
-from minigrad.ops.operands import _dim_arg, _keepdim_arg
-from minigrad.ops.selection import Gather, _dim, _tensor_arg
+from minigrad.ops.operands import _check_dim, _dim_arg, _keepdim_arg, _tensor_arg
+from minigrad.ops.selection import Gather
 
 # what sort and topk return, as torch.return_types.sort / topk: a pair with names
 ValuesIndices = collections.namedtuple("ValuesIndices", ["values", "indices"])
@@ -27,7 +27,7 @@ def _arg_extreme(input, dim, keepdim, op):
     _tensor_arg(input, op)
     b = backend.of(input._data)
     xp = b.xp
-    if input.ndim and 0 in input.shape and (dim is None or input.shape[_dim(dim, input.ndim, op)] == 0):
+    if input.ndim and 0 in input.shape and (dim is None or input.shape[_check_dim(dim, input.ndim, op)] == 0):
         raise IndexError(f"{op}: cannot take the {op[3:]} of an empty dim (input shape {input.shape})")
     x = input._data
     if backend.dtype_name(x.dtype) == "bool":
@@ -38,7 +38,7 @@ def _arg_extreme(input, dim, keepdim, op):
         if keepdim:
             where = xp.reshape(where, (1,) * input.ndim)
         return Tensor(xp.astype(where, b.dtype("int64")))
-    dim = _dim(dim, input.ndim, op)
+    dim = _check_dim(dim, input.ndim, op)
     if input.ndim == 0:
         return Tensor(b.zeros((), "int64"))
     where = (xp.argmax if op == "argmax" else xp.argmin)(x, axis=dim, keepdims=keepdim)
@@ -103,7 +103,7 @@ def argsort(input, dim=-1, descending=False, stable=False, *, axis=None):
         an int64 tensor of input's shape.
     """
     _tensor_arg(input, "argsort")
-    dim = _dim(_dim_arg(dim, axis, "argsort", -1), input.ndim, "argsort")
+    dim = _check_dim(_dim_arg(dim, axis, "argsort", -1), input.ndim, "argsort")
     return Tensor(_order(input, dim, descending, "argsort"))
 
 
@@ -121,7 +121,7 @@ def sort(input, dim=-1, descending=False, stable=False, *, axis=None):
         indices), so each value's gradient goes back to its element.
     """
     _tensor_arg(input, "sort")
-    dim = _dim(_dim_arg(dim, axis, "sort", -1), input.ndim, "sort")
+    dim = _check_dim(_dim_arg(dim, axis, "sort", -1), input.ndim, "sort")
     indices = Tensor(_order(input, dim, descending, "sort"))
     return ValuesIndices(Gather.apply(input, dim, indices), indices)
 
@@ -143,7 +143,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=None):
     _tensor_arg(input, "topk")
     if not isinstance(k, numbers.Integral) or isinstance(k, bool):
         raise TypeError(f"topk: k must be an integer, got {k!r}")
-    dim = _dim(_dim_arg(dim, axis, "topk", -1), input.ndim, "topk")
+    dim = _check_dim(_dim_arg(dim, axis, "topk", -1), input.ndim, "topk")
     size = input.shape[dim] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError(f"topk: k ({k}) is out of range for dim {dim} of size {size} (input shape {input.shape})")
