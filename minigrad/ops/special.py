@@ -21,7 +21,7 @@ from minigrad.tensor import Tensor
 from minigrad.ops.broadcast import sum_to
 from minigrad.ops.conversion import astype
 from minigrad.ops.elementwise import clip, exp, tanh
-from minigrad.ops.operands import _float_input, _shape, _tensor_arg, _xp
+from minigrad.ops.operands import _as_dtype, _float_input, _shape, _tensor_arg, _xp, result_type
 
 
 # y = sin(x);   dx = g * cos(x)
@@ -368,7 +368,8 @@ def clamp(input, min=None, max=None):
         min, max: numbers, tensors broadcastable with input, or None for no
             bound (not both None). Where min > max the result is max.
     Returns:
-        the clamped tensor, input's shape broadcast with the bounds'; the
+        the clamped tensor, input's shape broadcast with the bounds', of
+        PyTorch's promoted dtype (result_type of input and bounds); the
         gradient goes to input where it was inside [min, max], else to the
         bound that was taken.
     """
@@ -377,13 +378,11 @@ def clamp(input, min=None, max=None):
     input = _tensor_arg(input, "clamp")
     if not isinstance(min, Tensor) and not isinstance(max, Tensor):
         return clip(input, min, max)
-    bounds = [v if isinstance(v, Tensor) or v is None else Tensor(backend.of(input._data).asarray(v))
-              for v in (min, max)]
-    floats = [v.dtype for v in bounds if v is not None and backend.is_float(v.dtype)]
-    if floats and not backend.is_float(input.dtype):            # an integer clamped by floats: float
-        input = astype(input, floats[0])
-    lo, hi = [astype(v, input.dtype) if v is not None else _unbounded(input, side)
-              for v, side in zip(bounds, (0, 1))]
+    dtype = result_type(input, *[v for v in (min, max) if v is not None])    # PyTorch's promotion
+    input = _as_dtype(input, dtype)
+    lo, hi = [_unbounded(input, side) if v is None else
+              _as_dtype(v if isinstance(v, Tensor) else Tensor(backend.of(input._data).asarray(v)), dtype)
+              for v, side in ((min, 0), (max, 1))]
     return Clamp.apply(input, lo, hi)
 
 
