@@ -110,7 +110,7 @@ def result_type(*operands):
             else:
                 zero = name if zero is None else promote_types(zero, name)
         else:
-            name = _number_dtype(x)
+            name = _number_dtype(x.item() if backend.is_host_scalar(x) else x)
             number = name if number is None else promote_types(number, name)
     return _combine(dims, _combine(zero, number))
 
