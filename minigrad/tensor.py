@@ -53,10 +53,12 @@ class Tensor:
 
     @property
     def shape(self):
+        """The sizes of the dims, a tuple of ints (() for a 0-d tensor)."""
         return tuple(self._data.shape)
 
     @property
     def ndim(self):
+        """The number of dims, an int."""
         return self._data.ndim
 
     @property
@@ -83,10 +85,12 @@ class Tensor:
 
     @property
     def dtype(self):
+        """The dtype of the array (the backend's dtype object; backend.dtype_name gives its name)."""
         return self._data.dtype
 
     @property
     def device(self):
+        """The device string: "cpu", "cuda:0", "array_api_strict"."""
         return backend.of(self._data).name
 
     @property
@@ -99,11 +103,13 @@ class Tensor:
         return backend.of(self._data).to_host(self._data).copy()
 
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         if self.numel() != 1:
             raise ValueError(f"item(): only one-element tensors can be converted; shape is {self.shape}")
         return self.numpy().reshape(()).item()
 
     def tolist(self):
+        """The values as nested Python lists (a number for a 0-d tensor)."""
         return self.numpy().tolist()
 
     def __float__(self):
@@ -618,6 +624,326 @@ class Tensor:
         """(device type, device id) of the array, for DLPack."""
         return self._data.__dlpack_device__()
 
+    # ---- sorting, selection, special functions, products, norms, logic, copies ----
+    # Thin calls into ops/special.py ... ops/memory.py and creation.py, where the
+    # math and the full docstrings are.
+    def sin(self):
+        """sin elementwise (see ops.sin). Returns: a float Tensor of self's shape."""
+        return ops.sin(self)
+
+    def cos(self):
+        """cos elementwise (see ops.cos). Returns: a float Tensor of self's shape."""
+        return ops.cos(self)
+
+    def log1p(self):
+        """log(1 + x) elementwise, accurate for small x (see ops.log1p). Returns: a float Tensor of self's shape."""
+        return ops.log1p(self)
+
+    def expm1(self):
+        """eˣ - 1 elementwise, accurate for small x (see ops.expm1). Returns: a float Tensor of self's shape."""
+        return ops.expm1(self)
+
+    def square(self):
+        """x² elementwise (see ops.square). Returns: a Tensor of self's shape (bool becomes int64)."""
+        return ops.square(self)
+
+    def rsqrt(self):
+        """1/√x elementwise (see ops.rsqrt). Returns: a float Tensor of self's shape."""
+        return ops.rsqrt(self)
+
+    def erf(self):
+        """The error function elementwise (see ops.erf). Returns: a float Tensor of self's shape."""
+        return ops.erf(self)
+
+    def sign(self):
+        """-1, 0 or 1 by sign, elementwise (see ops.sign). Returns: a Tensor of self's shape and dtype."""
+        return ops.sign(self)
+
+    def clamp(self, min=None, max=None):
+        """self limited to [min, max] (see ops.clamp).
+
+        Args:
+            min, max: numbers, tensors broadcastable with self, or None (not both).
+        Returns:
+            A Tensor of the broadcast shape.
+        """
+        return ops.clamp(self, min, max)
+
+    def argmax(self, dim=None, keepdim=False):
+        """The index of the largest value (see ops.argmax).
+
+        Args:
+            dim: the dim to search along; None for the flattened tensor.
+            keepdim: keep dim as size 1.
+        Returns:
+            An int64 Tensor: self's shape without dim (0-d for dim=None).
+        """
+        return ops.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        """The index of the smallest value (see ops.argmin).
+
+        Args:
+            dim: the dim to search along; None for the flattened tensor.
+            keepdim: keep dim as size 1.
+        Returns:
+            An int64 Tensor: self's shape without dim (0-d for dim=None).
+        """
+        return ops.argmin(self, dim, keepdim)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        """self sorted along dim (see ops.sort).
+
+        Args:
+            dim: the dim to sort along.
+            descending: largest first.
+            stable: keep ties in order (always so).
+        Returns:
+            (values, indices), both of self's shape.
+        """
+        return ops.sort(self, dim, descending, stable)
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        """The indices that sort self along dim (see ops.argsort).
+
+        Args:
+            dim: the dim to sort along.
+            descending: largest first.
+            stable: keep ties in order (always so).
+        Returns:
+            An int64 Tensor of self's shape.
+        """
+        return ops.argsort(self, dim, descending, stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        """The k largest (or smallest) values along dim (see ops.topk).
+
+        Args:
+            k: how many, at most self.shape[dim].
+            dim: the dim to choose along.
+            largest: the largest or the smallest.
+            sorted: in order (always so).
+        Returns:
+            (values, indices): self's shape with dim of size k.
+        """
+        return ops.topk(self, k, dim, largest, sorted)
+
+    def gather(self, dim, index):
+        """Values along dim at index's positions (see ops.gather).
+
+        Args:
+            dim: the dim to read along.
+            index: an int64 Tensor with self's number of dims.
+        Returns:
+            A Tensor of index's shape.
+        """
+        return ops.gather(self, dim, index)
+
+    def masked_fill(self, mask, value):
+        """self with value where mask is True (see ops.masked_fill).
+
+        Args:
+            mask: a bool Tensor broadcastable with self.
+            value: a number or a 0-d Tensor.
+        Returns:
+            A Tensor of the broadcast shape, self's dtype.
+        """
+        return ops.masked_fill(self, mask, value)
+
+    def tril(self, diagonal=0):
+        """The lower triangle of the last two dims, the rest 0 (see ops.tril).
+
+        Args:
+            diagonal: which diagonal bounds it (0 the main one).
+        Returns:
+            A Tensor (..., n, m) of self's shape.
+        """
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        """The upper triangle of the last two dims, the rest 0 (see ops.triu).
+
+        Args:
+            diagonal: which diagonal bounds it (0 the main one).
+        Returns:
+            A Tensor (..., n, m) of self's shape.
+        """
+        return ops.triu(self, diagonal)
+
+    def roll(self, shifts, dims=None):
+        """self shifted along dims, wrapping around (see ops.roll).
+
+        Args:
+            shifts: an int or a tuple, one per dim.
+            dims: an int, a tuple, or None for the flattened tensor.
+        Returns:
+            A Tensor of self's shape.
+        """
+        return ops.roll(self, shifts, dims)
+
+    def repeat(self, *sizes):
+        """self tiled sizes times along each dim (see ops.repeat).
+
+        Args:
+            sizes: ints, at least one per dim of self (extra ones lead).
+        Returns:
+            A Tensor (r_1 s_1, ..., r_k s_k).
+        """
+        return ops.repeat(self, *sizes)
+
+    def repeat_interleave(self, repeats, dim=None):
+        """Each element repeated in place (see ops.repeat_interleave).
+
+        Args:
+            repeats: an int, or an integer Tensor or list of one count per element.
+            dim: the dim to repeat along; None flattens self first.
+        Returns:
+            A Tensor like self with dim's size multiplied (or summed counts).
+        """
+        return ops.repeat_interleave(self, repeats, dim)
+
+    def prod(self, dim=None, keepdim=False, dtype=None):
+        """The product of all elements, or along one dim (see ops.prod).
+
+        Args:
+            dim: an int, or None for every element.
+            keepdim: keep dim as size 1.
+            dtype: the dtype to multiply in.
+        Returns:
+            A 0-d Tensor, or self's shape without dim.
+        """
+        return ops.prod(self, dim, keepdim, dtype)
+
+    def cumprod(self, dim, dtype=None):
+        """Running products along dim (see ops.cumprod).
+
+        Args:
+            dim: the dim to multiply along.
+            dtype: the dtype to multiply in.
+        Returns:
+            A Tensor of self's shape.
+        """
+        return ops.cumprod(self, dim, dtype)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        """The p-norm over all elements or over dims (see ops.norm).
+
+        Args:
+            p: 'fro', 2, 1, inf, -inf, 0 or another number.
+            dim: None, an int or a tuple of ints.
+            keepdim: keep the reduced dims as size 1.
+            dtype: cast self to this dtype first.
+        Returns:
+            A float Tensor: self's shape without the reduced dims.
+        """
+        return ops.norm(self, p, dim, keepdim, dtype)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        """The standard deviation over all elements or over dims (see ops.std).
+
+        Args:
+            dim: None, an int or a tuple of ints.
+            unbiased: the older spelling of correction (True is 1, False is 0).
+            keepdim: keep the reduced dims as size 1.
+            correction: 1 by default (Bessel's), 0 divides by n.
+        Returns:
+            A float Tensor: self's shape without the reduced dims.
+        """
+        return ops.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def outer(self, vec2):
+        """The outer product of two vectors (see ops.outer).
+
+        Args:
+            vec2: a 1-D Tensor (m,); self is (n,).
+        Returns:
+            A Tensor (n, m).
+        """
+        return ops.outer(self, vec2)
+
+    def bmm(self, mat2):
+        """The batched matrix product (see ops.bmm).
+
+        Args:
+            mat2: a Tensor (B, k, m); self is (B, n, k).
+        Returns:
+            A Tensor (B, n, m).
+        """
+        return ops.bmm(self, mat2)
+
+    def isnan(self):
+        """Where self is nan (see ops.isnan). Returns: a bool Tensor of self's shape."""
+        return ops.isnan(self)
+
+    def isfinite(self):
+        """Where self is neither ±inf nor nan (see ops.isfinite). Returns: a bool Tensor of self's shape."""
+        return ops.isfinite(self)
+
+    def all(self, dim=None, keepdim=False):
+        """Whether every element is nonzero, of all or over dims (see ops.all).
+
+        Args:
+            dim: None, an int or a tuple of ints.
+            keepdim: keep the reduced dims as size 1.
+        Returns:
+            A bool Tensor: self's shape without the reduced dims.
+        """
+        return ops.all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        """Whether some element is nonzero, of all or over dims (see ops.any).
+
+        Args:
+            dim: None, an int or a tuple of ints.
+            keepdim: keep the reduced dims as size 1.
+        Returns:
+            A bool Tensor: self's shape without the reduced dims.
+        """
+        return ops.any(self, dim, keepdim)
+
+    def logical_and(self, other):
+        """self AND other elementwise (see ops.logical_and).
+
+        Args:
+            other: a Tensor broadcastable with self.
+        Returns:
+            A bool Tensor of the broadcast shape.
+        """
+        return ops.logical_and(self, other)
+
+    def logical_or(self, other):
+        """self OR other elementwise (see ops.logical_or).
+
+        Args:
+            other: a Tensor broadcastable with self.
+        Returns:
+            A bool Tensor of the broadcast shape.
+        """
+        return ops.logical_or(self, other)
+
+    def logical_not(self):
+        """NOT self elementwise (see ops.logical_not). Returns: a bool Tensor of self's shape."""
+        return ops.logical_not(self)
+
+    def clone(self):
+        """A copy with its own storage, in the graph (see ops.clone). Returns: a Tensor like self."""
+        return ops.clone(self)
+
+    def contiguous(self):
+        """self if laid out row-major, else a row-major copy (see ops.contiguous). Returns: a Tensor like self."""
+        return ops.contiguous(self)
+
+    def multinomial(self, num_samples, replacement=False):
+        """Category indices drawn in proportion to self's weights (see creation.multinomial).
+
+        Args:
+            num_samples: draws per row.
+            replacement: whether a category may repeat.
+        Returns:
+            An int64 Tensor (num_samples,) or (R, num_samples) for self (C,) or (R, C).
+        """
+        return creation.multinomial(self, num_samples, replacement)
+
 
 class Version:
     """The number of in-place writes to one array, shared by all its aliases."""
@@ -640,19 +966,40 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new leaf tensor from a list, scalar, NumPy array or Tensor (copied).
 
     Python floats become float32 (the default dtype), ints int64, bools bool;
-    a NumPy array keeps its dtype unless `dtype` is given.
+    a NumPy array keeps its dtype unless `dtype` is given. An array of another
+    library (a torch.Tensor) is read through __dlpack__ or __array__, its
+    dtype kept, without minigrad importing that library.
     """
     b = backend.get(device)
     if isinstance(data, Tensor):
         data = data.numpy()                    # a host copy
     elif backend.is_device_array(data):        # an array of a backend (CuPy, the stand-in): via the host
         data = backend.of(data).to_host(data)
+    elif backend.is_foreign_array(data):       # a torch.Tensor and the like: read through __dlpack__ / __array__
+        data = backend.foreign_to_host(data)
     if dtype is None:
         dtype = backend.infer_dtype(data, DEFAULT_DTYPE)
     return Tensor(b.asarray(data, dtype), requires_grad=requires_grad)
 
 
-def _shape(shape, op):
+def from_numpy(ndarray):
+    """A tensor that shares the memory of a NumPy array, as torch.from_numpy:
+    writes to the array show in the tensor and the other way round.
+
+    Args:
+        ndarray: a numpy.ndarray of a dtype minigrad has (bool, ints, float32, float64)
+    Returns:
+        a leaf Tensor on "cpu" with the array's shape and dtype
+    """
+    if not backend.is_host_array(ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {backend.type_name(ndarray)}")
+    if backend.dtype_name(ndarray.dtype) not in backend._DTYPE_NAMES:
+        raise TypeError(f"from_numpy: can't convert an array of dtype {ndarray.dtype}; the supported dtypes are "
+                        f"{', '.join(backend._DTYPE_NAMES)}")
+    return Tensor(ndarray)
+
+
+def _shape(shape, op="tensor"):
     """A constructor's size arguments, as ints: zeros(2, 3) or zeros((2, 3))."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
@@ -712,12 +1059,26 @@ def full(shape, fill_value, dtype=DEFAULT_DTYPE, device=None, requires_grad=Fals
 
 
 def zeros_like(t, requires_grad=False):
-    """Zeros of t's shape, dtype and device. Args: t, a Tensor. Returns: a new leaf."""
+    """Zeros of t's shape, dtype and device.
+
+    Args:
+        t: a Tensor.
+        requires_grad: whether the new leaf requires grad.
+    Returns:
+        A new leaf of t's shape.
+    """
     return Tensor(backend.of(t._data).zeros(t.shape, t.dtype), requires_grad=requires_grad)
 
 
 def ones_like(t, requires_grad=False):
-    """Ones of t's shape, dtype and device. Args: t, a Tensor. Returns: a new leaf."""
+    """Ones of t's shape, dtype and device.
+
+    Args:
+        t: a Tensor.
+        requires_grad: whether the new leaf requires grad.
+    Returns:
+        A new leaf of t's shape.
+    """
     return Tensor(backend.of(t._data).full(t.shape, 1, t.dtype), requires_grad=requires_grad)
 
 
@@ -777,3 +1138,4 @@ def arange(start, stop=None, step=1, dtype=None, device=None):
 
 # imported last: ops and autograd build on Tensor, and Tensor's methods call them
 from minigrad import autograd, ops  # noqa: E402
+from minigrad import creation  # noqa: E402

@@ -490,7 +490,8 @@ COVERAGE = {
     "abs": ["abs"],
     "maximum": ["maximum"], "minimum": ["minimum"], "clip": ["clip"], "sum": ["sum"], "mean": ["mean"],
     "max": ["max"], "min": ["min"], "amax": ["amax"], "amin": ["amin"], "expand": ["expand"],
-    "flatten": ["flatten"], "result_type": [], "promote_types": [], "var": ["var"], "logsumexp": ["logsumexp"], "softmax": ["softmax"],
+    "flatten": ["flatten"], "result_type": [], "promote_types": [],
+    "var": ["var"], "logsumexp": ["logsumexp"], "softmax": ["softmax"],
     "log_softmax": ["log_softmax"], "cumsum": ["cumsum"], "reshape": ["reshape"], "permute": ["permute"],
     "transpose": ["transpose"], "broadcast_to": ["broadcast_to"], "sum_to": ["sum_to"],
     "squeeze": ["squeeze_unsqueeze", "squeeze_all"], "unsqueeze": ["squeeze_unsqueeze"],
@@ -502,9 +503,15 @@ COVERAGE = {
 }
 
 
+# the ops of these files have a table of their own, with its own coverage test: tests/test_new_ops.py
+TABLED_IN_TEST_NEW_OPS = {f"minigrad.ops.{m}" for m in
+                          ("special", "sorting", "selection", "products", "norms", "linalg", "logical", "memory")}
+
+
 def test_every_public_op_has_rows_in_the_table():
     public = {n for n, f in vars(mg.ops).items() if not n.startswith("_") and callable(f)
-              and not isinstance(f, type) and getattr(f, "__module__", "").startswith("minigrad.ops.")}
+              and not isinstance(f, type) and getattr(f, "__module__", "").startswith("minigrad.ops.")
+              and f.__module__ not in TABLED_IN_TEST_NEW_OPS}
     assert public == set(COVERAGE)
     assert {r for rows in COVERAGE.values() for r in rows} == set(ROWS)
 

@@ -23,6 +23,14 @@ Where each op lives, in the order they build on one another:
     reductions.py   sum, amax/amin, max/min, logsumexp, softmax, log_softmax
     indexing.py     x[index], take, where, pad
     composite.py    mean, var, squeeze, unsqueeze, flatten: built from the rest
+    special.py      sin, cos, log1p, expm1, square, rsqrt, erf, gelu, sign, clamp
+    selection.py    gather (and its scatter-add), masked_fill, tril, triu, roll, repeat, repeat_interleave
+    sorting.py      argmax, argmin, sort, argsort, topk
+    products.py     prod, cumprod (gradients without dividing by x)
+    norms.py        norm, std (a square root whose gradient at 0 is 0)
+    linalg.py       outer, bmm, einsum
+    logical.py      isnan, isfinite, all, any, logical_and / or / not: masks
+    memory.py       clone, contiguous
 """
 
 from minigrad.ops.conversion import (
@@ -55,4 +63,29 @@ from minigrad.ops.indexing import (
 )
 from minigrad.ops.composite import (
     mean, var, squeeze, unsqueeze, flatten
+)
+from minigrad.ops.special import (
+    Sin, sin, Cos, cos, Log1p, log1p, Expm1, expm1, Square, square, Rsqrt, rsqrt, Erf, erf, Gelu, gelu,
+    Sign, sign, Clamp, clamp
+)
+from minigrad.ops.selection import (
+    Gather, ScatterAdd, gather, masked_fill, tril, triu, Roll, roll, repeat, repeat_interleave
+)
+from minigrad.ops.sorting import (
+    ValuesIndices, argmax, argmin, argsort, sort, topk
+)
+from minigrad.ops.products import (
+    Cumprod, cumprod, Prod, prod
+)
+from minigrad.ops.norms import (
+    SqrtZeroAtZero, PNorm, norm, std
+)
+from minigrad.ops.linalg import (
+    outer, bmm, Einsum, einsum
+)
+from minigrad.ops.logical import (
+    isnan, isfinite, all, any, logical_and, logical_or, logical_not
+)
+from minigrad.ops.memory import (
+    Clone, clone, Contiguous, contiguous
 )
