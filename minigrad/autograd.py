@@ -217,6 +217,7 @@ class Function:
     n_outputs = 1            # set by apply on the nodes of multi-output ops
     _to_save = ()            # what forward passed to save_for_backward, if it called it
     _saved = ()              # the same, as backward gets them (see _saved_form)
+    _saved_versions = ()     # for each saved tensor, (its Version, the value when saved), or None
     _freed = False           # set by _release after a backward without retain_graph
 
     # ---- used inside forward ------------------------------------------------
@@ -230,8 +231,15 @@ class Function:
     # ---- used inside backward -----------------------------------------------
     @property
     def saved_tensors(self):
+        """What forward passed to save_for_backward, as Tensors (see there).
+        Raises RuntimeError if one of them was changed in place since."""
         if self._freed:
             raise RuntimeError(_FREED_MESSAGE.format(type(self).__name__))
+        # each saved tensor's version then and now: an in-place write since
+        # (through any alias) would make this backward silently wrong
+        for t, version in zip(self._saved, self._saved_versions):
+            if version is not None and version[0].value != version[1]:
+                raise RuntimeError(_modified_message(self, t, version))
         # the output comes back as a Tensor made by this node, so that a backward
         # using it can be differentiated once more
         if self.n_outputs == 1:
@@ -277,10 +285,11 @@ class Function:
         ctx.edges = tuple([((a.grad_fn or a) if a._output_nr is None else Output(a.grad_fn, a._output_nr))
                            if need else None for a, need in zip(args, needs)])
         ctx._seq = next(_sequence)
-        if ctx._to_save:
-            ctx._saved = tuple([_saved_form(arr, args, result, ctx) for arr in ctx._to_save])
         y = Tensor(result, grad_fn=ctx)
         y._requires_grad = True             # a float output of an op that needs grad (checked above)
+        if ctx._to_save:
+            ctx._saved = tuple([_saved_form(arr, args, result, ctx) for arr in ctx._to_save])
+            ctx._saved_versions = tuple([_version_of(s, (y,)) for s in ctx._saved])
         return y
 
     def _release(self):
@@ -290,6 +299,45 @@ class Function:
         self.__dict__ = {"needs_input_grad": self.needs_input_grad, "edges": self.edges,
                          "out_shape": self.out_shape, "n_outputs": self.n_outputs,
                          "_seq": self._seq, "_freed": True}
+
+
+class View(Function):
+    """An op whose output can share its input's memory: reshape, permute, basic
+    indexing, split/unbind, broadcast_to (NumPy's views).
+
+    Where the output does share memory (the backend tells), it also shares the
+    input's version counter, so that a write through either is seen by the
+    checks that read the other, and it is entered in the counter's list of
+    views, which the in-place ops consult (ops/inplace.py)."""
+
+    @classmethod
+    def apply(cls, x, *args):
+        out = super().apply(x, *args)
+        if isinstance(x, Tensor):
+            for y in (out if type(out) is tuple else (out,)):
+                if backend.of(x._data).shares_memory(y._data, x._data):
+                    y._version = x._version
+                    x._version.add_view(y, x, cls, args)
+        return out
+
+
+class StaleHistory(Function):
+    """The history given to a tensor whose values an in-place op recorded by
+    autograd changed through another tensor sharing its memory (a view of it,
+    or the tensor it is a view of). Its old history no longer matches its
+    values, so a gradient through it would be wrong: backward raises instead."""
+
+    def __init__(self, shape=()):
+        self.edges, self.needs_input_grad, self.out_shape = (), (), shape
+        self._seq = next(_sequence)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(
+            f"backward: a tensor of shape {ctx.out_shape} was used after an in-place op changed its values "
+            "through another tensor sharing its memory (a view of it, or the tensor it is a view of), while "
+            "autograd recorded that op; its history no longer matches its values. Take the view again "
+            "after the in-place op, or write out of place (y = x * 2 instead of x *= 2).")
 
 
 def _apply_multi(ctx, args, needs, results):
@@ -302,14 +350,27 @@ def _apply_multi(ctx, args, needs, results):
     ctx.out_shape = tuple([tuple(r.shape) for r in results])     # one shape per output
     ctx.edges = tuple([_edge_of(a) if need else None for a, need in zip(args, needs)])
     ctx._seq = next(_sequence)
-    if ctx._to_save:
-        ctx._saved = tuple([_saved_form(arr, args, results, ctx) for arr in ctx._to_save])
     ys = []
     for i, r in enumerate(results):
         y = Tensor(r, grad_fn=ctx)
         y._requires_grad, y._output_nr = True, i
         ys.append(y)
+    if ctx._to_save:
+        ctx._saved = tuple([_saved_form(arr, args, results, ctx) for arr in ctx._to_save])
+        ctx._saved_versions = tuple([_version_of(s, ys) for s in ctx._saved])
     return tuple(ys)
+
+
+def _version_of(saved, outputs):
+    """(Version, value now) of a saved tensor — an input Tensor, or a marker
+    for output i — to check in backward; None for constants and numbers."""
+    if isinstance(saved, Tensor):
+        return saved._version, saved._version.value
+    if saved is _OUTPUT:
+        return outputs[0]._version, outputs[0]._version.value
+    if type(saved) is _OutputNumber:
+        return outputs[saved]._version, outputs[saved]._version.value
+    return None
 
 
 def _saved_form(arr, args, result, ctx):
@@ -329,6 +390,22 @@ def _saved_form(arr, args, result, ctx):
     if hasattr(arr, "shape"):
         return Tensor(arr)                           # an array forward made: a constant
     return arr                                       # a Python number stays one
+
+
+def _modified_message(node, saved, version):
+    """PyTorch's error for a saved tensor changed in place, naming the op that saved it."""
+    op = type(node).__name__
+    if isinstance(saved, Tensor):
+        what = f"[{backend.dtype_name(saved.dtype)} tensor of shape {saved.shape}], saved by {op},"
+    else:
+        i = 0 if saved is _OUTPUT else int(saved)
+        data = node._out_data if saved is _OUTPUT else node._out_data[i]
+        what = (f"[{backend.dtype_name(data.dtype)} tensor of shape {tuple(data.shape)}], "
+                f"which is output {i} of {op},")
+    return ("one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: {what} is at version {version[0].value}; expected version {version[1]} instead. "
+            f"Hint: {op} saved it for its backward; make the in-place change after backward, or "
+            "compute out of place (y = x * 2 instead of x *= 2).")
 
 
 _FREED_MESSAGE = ("{}: trying to backward through the graph a second time; its saved tensors were "
@@ -392,7 +469,9 @@ def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
     if targets is not None:
         leads = set()
         for node in _topological_order([_node_of(r) for r in roots]):   # inputs first: a node
-            for e in node.edges:                                        # sees its parents' verdicts
+            if type(node) is StaleHistory:                              # sees its parents' verdicts;
+                leads.add(id(node))                                     # a stale history might lead
+            for e in node.edges:                                        # anywhere: it must run (and raise)
                 if e is not None and (id(_node_of(e)) in targets or id(_node_of(e)) in leads):
                     leads.add(id(node))
                     break

@@ -12,6 +12,7 @@ Every method here is a thin call into ops/ or autograd.py, where the math is.
 """
 
 import numbers
+import weakref
 
 import minigrad.backend as backend
 
@@ -244,11 +245,25 @@ class Tensor:
 
 
 class Version:
-    """The number of in-place writes to one array, shared by all its aliases."""
-    __slots__ = ("value",)
+    """The number of in-place writes to one array, shared by all its aliases.
+
+    `views` lists the tensors that share the array through view ops (reshape,
+    basic indexing, ...), the one they were taken from first, as
+    [weakref to the tensor, weakref to its source, the view op, its arguments]
+    (source, op and arguments None for the first): what an in-place op
+    recorded by autograd must update or mark stale (ops/inplace.py). None until
+    a view is taken. Aliases made by detach() and .data share the count but
+    are not listed: they are outside the graph by definition."""
+    __slots__ = ("value", "views")
 
     def __init__(self):
         self.value = 0
+        self.views = None
+
+    def add_view(self, view, source, op, args):
+        if self.views is None:
+            self.views = [[weakref.ref(source), None, None, None]]
+        self.views.append([weakref.ref(view), weakref.ref(source), op, args])
 
 
 def _shape_arg(args):
