@@ -317,7 +317,10 @@ class View(Function):
             for y in (out if type(out) is tuple else (out,)):
                 if backend.of(x._data).shares_memory(y._data, x._data):
                     y._version = x._version
-                    x._version.add_view(y, x, cls, args)
+                    # (views made under no_grad are not listed: as in PyTorch, they
+                    # stay constants whatever is later recorded on what they view)
+                    if _mode.enabled:
+                        x._version.add_view(y, x, cls, args)
         return out
 
 

@@ -261,9 +261,14 @@ class Version:
         self.views = None
 
     def add_view(self, view, source, op, args):
-        if self.views is None:
-            self.views = [[weakref.ref(source), None, None, None]]
-        self.views.append([weakref.ref(view), weakref.ref(source), op, args])
+        """Enter `view`, made from `source` by `op(source, *args)`, in the list."""
+        views = self.views
+        if views is None:
+            views = self.views = [[weakref.ref(source), None, None, None]]
+        views.append([weakref.ref(view), weakref.ref(source), op, args])
+        n = len(views)
+        if n >= 16 and n & (n - 1) == 0:        # at 16, 32, 64, ...: drop the dead, so
+            views[:] = [e for e in views if e[0]() is not None]   # the list stays ~ the live views
 
 
 def _shape_arg(args):
