@@ -74,6 +74,10 @@ class Backend:
         a check of their bounds, so cheap."""
         return np.may_share_memory(a, b)
 
+    def writeable(self, a):
+        """False for a read-only array (NumPy's broadcast_to returns one)."""
+        return a.flags.writeable
+
 
 class _CuPy(Backend):
     def asarray(self, data, dtype=None):
@@ -98,6 +102,9 @@ class _CuPy(Backend):
     def shares_memory(self, a, b):
         return self.xp.may_share_memory(a, b)
 
+    def writeable(self, a):
+        return True
+
 
 class _Strict(Backend):
     # array-api-strict keeps a NumPy array inside each of its arrays. The
@@ -112,6 +119,9 @@ class _Strict(Backend):
 
     def shares_memory(self, a, b):
         return np.may_share_memory(a._array, b._array)
+
+    def writeable(self, a):
+        return a._array.flags.writeable
 
 
 def _strict_unwrap(index):

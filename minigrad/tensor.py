@@ -146,13 +146,16 @@ class Tensor:
         t._version = self._version
         return t
 
-    def _write(self, array):
-        """Write `array` (broadcastable to self's shape) into self's own array, in
-        place, and count the write: every alias sees it, backward can check it.
-        The one way the library changes a tensor's values (in-place ops,
-        optimizer steps, initialisers, load_state_dict)."""
+    def _write(self, array, index=Ellipsis):
+        """Write `array` (or a number; broadcastable to self[index]) into self's
+        own array, in place, and count the write: every alias sees it, backward
+        can check it. The one way the library changes a tensor's values
+        (in-place ops, optimizer steps, initialisers, load_state_dict)."""
         b = backend.of(self._data)
-        self._data[...] = array if backend.of(array) is b else b.asarray(backend.of(array).to_host(array))
+        array = backend.ensure_array(array)
+        if hasattr(array, "shape") and backend.of(array) is not b:      # from another device: via the host
+            array = b.asarray(backend.of(array).to_host(array))
+        self._data[index] = array
         self._version.value += 1
 
     def to(self, device):
@@ -170,11 +173,6 @@ class Tensor:
 
     def double(self):
         return ops.astype(self, "float64")
-
-    def zero_(self):
-        """Set the data to zeros in place (outside the graph)."""
-        self._data = backend.of(self._data).zeros(self.shape, self.dtype)
-        return self
 
     def backward(self, grad=None, retain_graph=False, create_graph=False):
         """Accumulate d(self)/d(leaf) into every leaf's .grad. See autograd.backward."""
@@ -238,6 +236,21 @@ class Tensor:
     def softmax(self, axis=-1): return ops.softmax(self, axis)
     def log_softmax(self, axis=-1): return ops.log_softmax(self, axis)
     def logsumexp(self, axis=None, keepdims=False): return ops.logsumexp(self, axis, keepdims)
+
+    # ---- in-place ops: written into this tensor's own array (ops/inplace.py) ----
+    def __iadd__(self, other): return ops.add_(self, other)
+    def __isub__(self, other): return ops.sub_(self, other)
+    def __imul__(self, other): return ops.mul_(self, other)
+    def __itruediv__(self, other): return ops.div_(self, other)
+    def __setitem__(self, index, value): ops.setitem(self, index, value)
+    def add_(self, other, alpha=1): return ops.add_(self, other, alpha)
+    def sub_(self, other, alpha=1): return ops.sub_(self, other, alpha)
+    def mul_(self, other): return ops.mul_(self, other)
+    def div_(self, other): return ops.div_(self, other)
+    def clamp_(self, min=None, max=None): return ops.clamp_(self, min, max)
+    def fill_(self, value): return ops.fill_(self, value)
+    def zero_(self): return ops.zero_(self)
+    def copy_(self, src): return ops.copy_(self, src)
 
     @property
     def T(self):

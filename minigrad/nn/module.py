@@ -177,7 +177,7 @@ class Module:
             raise ValueError(f"{type(self).__name__}.load_state_dict: {len(problems)} problem(s), "
                              "nothing was loaded:\n  " + "\n  ".join(problems))
         for name, data in new_data.items():
-            own[name]._data = data
+            own[name]._write(data)               # in place: aliases see it, the version counts it
         return IncompatibleKeys(missing, unexpected)
 
     # ---- printing ------------------------------------------------------------

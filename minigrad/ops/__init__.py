@@ -23,6 +23,7 @@ Where each op lives, in the order they build on one another:
     reductions.py   sum, max/min, logsumexp, softmax
     indexing.py     x[index], take, where, pad
     composite.py    mean, var, log_softmax, squeeze, unsqueeze: built from the rest
+    inplace.py      x[index] = v, x += y, add_, mul_, zero_, ...: writing into x's own array
 """
 
 from minigrad.ops.conversion import (
@@ -51,4 +52,7 @@ from minigrad.ops.indexing import (
 )
 from minigrad.ops.composite import (
     mean, var, log_softmax, squeeze, unsqueeze
+)
+from minigrad.ops.inplace import (
+    SetItem, setitem, add_, sub_, mul_, div_, clamp_, fill_, zero_, copy_
 )

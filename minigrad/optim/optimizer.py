@@ -39,7 +39,7 @@ class Optimizer:
                                  f"{backend.dtype_name(p.grad.dtype)} for a parameter of shape {p.shape} "
                                  f"and dtype {backend.dtype_name(p.dtype)}")
             # (ensure_array: NumPy turns 0-d results into scalars; keep an array)
-            p._data = backend.ensure_array(self.update(p._data, p.grad._data, state))
+            p._write(self.update(p._data, p.grad._data, state))     # in place: the version counts it
 
     def update(self, param, grad, state):
         """The new value of one parameter array, given its gradient and state."""
