@@ -66,6 +66,11 @@ class Backend:
         """target[index] += values in place, repeated indices accumulating."""
         np.add.at(target, index, values)
 
+    def put(self, target, index, values):
+        """target[index] = values in place, for any index x[index] reads
+        (the standard's __setitem__ takes only basic indices and masks)."""
+        target[index] = values
+
     def to_host(self, a):
         return np.asarray(a)
 
@@ -113,6 +118,9 @@ class _Strict(Backend):
     def scatter_add(self, target, index, values):
         index = _strict_unwrap(index)
         np.add.at(target._array, index, values._array)
+
+    def put(self, target, index, values):
+        target._array[_strict_unwrap(index)] = getattr(values, "_array", values)
 
     def to_host(self, a):
         return np.asarray(a._array).copy()

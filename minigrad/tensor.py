@@ -155,7 +155,7 @@ class Tensor:
         array = backend.ensure_array(array)
         if hasattr(array, "shape") and backend.of(array) is not b:      # from another device: via the host
             array = b.asarray(backend.of(array).to_host(array))
-        self._data[index] = array
+        b.put(self._data, index, array)
         self._version.value += 1
 
     def to(self, device):

@@ -47,7 +47,7 @@ class SetItem(Function):
     def forward(ctx, x, index, v):
         ctx.index, ctx.v_shape = index, _shape(v)
         y = _xp(x).astype(x, x.dtype, copy=True)
-        y[index] = v
+        backend.of(x).put(y, index, v)            # y[index] = v, for every kind of index
         return y
 
     @staticmethod
@@ -134,6 +134,9 @@ def mul_(x, other):
 
 def div_(x, other):
     """x /= other, in place (Tensor.div_, x /= other); an integer x raises, as in PyTorch. Returns x."""
+    if not backend.is_float(x.dtype):             # true division gives floats, which x cannot hold
+        raise RuntimeError(f"div_: result type float32 can't be cast to the desired output type "
+                           f"{backend.dtype_name(x.dtype)}")
     return _arithmetic(x, other, "div_", lambda old: old / other)
 
 
