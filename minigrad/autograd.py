@@ -33,6 +33,7 @@ import functools
 import heapq
 import itertools
 import threading
+import weakref
 
 from minigrad import backend
 
@@ -219,6 +220,7 @@ class Function:
     _saved = ()              # the same, as backward gets them (see _saved_form)
     _saved_versions = ()     # for each saved tensor, (its Version, the value when saved), or None
     _freed = False           # set by _release after a backward without retain_graph
+    _hooks = None            # {output number: [hook, ...]}: hooks of the tensors this node made
 
     # ---- used inside forward ------------------------------------------------
     def save_for_backward(self, *arrays):
@@ -489,6 +491,8 @@ def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
         while waiting:
             _, node = heapq.heappop(waiting)   # the youngest node: all its consumers have run
             _, g = pending.pop(id(node))
+            if node._hooks is not None:        # hooks of the tensors it made: they see g first
+                g = _run_node_hooks(node, g)
             if targets is not None:
                 if id(node) in targets:
                     captured[id(node)] = (node, g)
@@ -514,8 +518,7 @@ def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
                 node._release()
             for edge, gi in zip(node.edges, input_grads):
                 if edge is not None and gi is not None:
-                    _check_grad(node, edge, gi)
-                    _accumulate(pending, waiting, edge, gi)
+                    _accumulate(pending, waiting, edge, _check_grad(node, edge, gi))
 
     captured.update(pending)                   # what is left has reached leaves
     return captured
@@ -546,7 +549,9 @@ def _accumulate_output(pending, waiting, node, i, g):
 
 
 def _check_grad(node, edge, g):
-    """A backward's result for one input: a Tensor of that input's shape."""
+    """A backward's result for one input: a Tensor of that input's shape; for a
+    leaf, also of its dtype (a float32 leaf used with a float64 tensor gets a
+    float32 gradient, as in PyTorch)."""
     if not isinstance(g, Tensor):
         raise TypeError(f"{type(node).__name__}.backward returned a {type(g).__name__}, not a Tensor; "
                         "a backward working on raw arrays wraps its results with mg.Tensor(array)")
@@ -554,6 +559,13 @@ def _check_grad(node, edge, g):
     if g.shape != expected:
         raise RuntimeError(f"{type(node).__name__}.backward returned a gradient of shape {g.shape} for an "
                            f"input of shape {expected}; each gradient must have its input's shape")
+    if isinstance(edge, Tensor) and g.dtype is not edge.dtype and _dtype_differs(g, edge):
+        g = g.astype(edge.dtype)
+    return g
+
+
+def _dtype_differs(a, b):
+    return backend.dtype_name(a.dtype) != backend.dtype_name(b.dtype)
 
 
 def _edge_of(t):
@@ -620,6 +632,9 @@ def backward(t, grad=None, retain_graph=False, create_graph=False):
     for leaf, gi in result.values():
         if not isinstance(leaf, Tensor):
             continue
+        hooks = getattr(leaf, "_hooks", None)
+        if hooks:
+            gi = _run_hooks(hooks, gi, leaf)
         if not create_graph:
             gi = gi.detach()
         leaf.grad = gi if leaf.grad is None else leaf.grad + gi
@@ -662,10 +677,118 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if gi is None and not allow_unused:
             raise RuntimeError(f"grad: input {i} was not used to compute the outputs "
                                "(pass allow_unused=True to get None for it)")
+        if gi is not None and _dtype_differs(gi, inputs[i]):   # a non-leaf input's gradient, too
+            gi = gi.astype(inputs[i].dtype)
+        hooks = getattr(inputs[i], "_hooks", None) if inputs[i].is_leaf else None
+        if gi is not None and hooks:
+            gi = _run_hooks(hooks, gi, inputs[i])
         if gi is not None and not create_graph:
             gi = gi.detach()
         grads.append(gi)
     return grads[0] if single else tuple(grads)
+
+
+# ---- hooks: seeing, and replacing, the gradient of one tensor -------------------
+# A leaf keeps its hooks in `._hooks`; a tensor made by an op keeps them on
+# that op's node, under its output number, since the walk meets the node, not
+# the tensor: the node's gradient (for that output) is the tensor's.
+
+class RemovableHandle:
+    """What register_hook returns: `.remove()` takes the hook off again."""
+
+    def __init__(self, hooks, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self):
+        """Take the hook off (again: no effect)."""
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
+def register_hook(t, hook):
+    """Call hook(grad) each time t's gradient is computed, as Tensor.register_hook.
+
+    Args:
+        t: a Tensor that requires grad.
+        hook: a function of the gradient (a Tensor like t) returning None, or a
+            Tensor of t's shape to use instead.
+    Returns:
+        a RemovableHandle.
+    """
+    if not callable(hook):
+        raise TypeError(f"register_hook: expected a function of the gradient, got {type(hook).__name__}")
+    if not t.requires_grad:
+        raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't require gradient")
+    return _add_hook(t, hook)
+
+
+def _add_hook(t, hook, retains=False):
+    if t.grad_fn is None:
+        if getattr(t, "_hooks", None) is None:
+            t._hooks = []
+        hooks = t._hooks
+    else:
+        node = t.grad_fn
+        if node._hooks is None:
+            node._hooks = {}
+        hooks = node._hooks.setdefault(t._output_nr or 0, [])
+        hook = _ForTensor(hook, t, retains)
+    # retain_grad's hook stays last, so that .grad holds what the other hooks made of it
+    at = len(hooks) - 1 if hooks and getattr(hooks[-1], "retains", False) and not retains else len(hooks)
+    hooks.insert(at, hook)
+    return RemovableHandle(hooks, hook)
+
+
+class _ForTensor:
+    """A non-leaf tensor's hook, kept on its node with the tensor's shape and
+    dtype (the gradient it sees has them), not the tensor itself."""
+
+    def __init__(self, hook, t, retains):
+        self.hook, self.shape, self.dtype, self.retains = hook, t.shape, t.dtype, retains
+
+    def __call__(self, g):
+        return self.hook(g)
+
+
+def retain_grad(t):
+    """Keep the gradient of a non-leaf tensor in its .grad, as Tensor.retain_grad
+    (a leaf keeps its own anyway). Runs after the tensor's other hooks."""
+    if not t.requires_grad:
+        raise RuntimeError("retain_grad: can't retain_grad on Tensor that has requires_grad=False")
+    if t.grad_fn is None or getattr(t, "_retains_grad", False):
+        return
+    ref = weakref.ref(t)                # the node must not keep the tensor alive
+
+    def keep(g):
+        target = ref()
+        if target is not None:
+            g = g.detach()
+            target.grad = g if target.grad is None else target.grad + g
+    _add_hook(t, keep, retains=True)
+    t._retains_grad = True
+
+
+def _run_node_hooks(node, g):
+    if type(g) is list:                                     # a multi-output node: one slot per output
+        return [gi if gi is None or i not in node._hooks else _run_hooks(node._hooks[i], gi, None)
+                for i, gi in enumerate(g)]
+    return _run_hooks(node._hooks.get(0, ()), g, None)
+
+
+def _run_hooks(hooks, g, leaf):
+    """g through each hook in turn; a hook returning a Tensor replaces g."""
+    for hook in list(hooks):
+        like = leaf if leaf is not None else hook
+        if _dtype_differs(g, like):                          # the gradient of a tensor has its dtype
+            g = g.astype(like.dtype)
+        out = hook(g)
+        if out is not None:
+            if not isinstance(out, Tensor) or out.shape != like.shape:
+                what = out.shape if isinstance(out, Tensor) else type(out).__name__
+                raise RuntimeError(f"register_hook: a hook returned {what} for a gradient of shape "
+                                   f"{like.shape}; return None or a Tensor of that shape")
+            g = out
+    return g
 
 
 # imported last: Tensor's methods call back into this module

@@ -20,7 +20,8 @@ DEFAULT_DTYPE = "float32"
 
 
 class Tensor:
-    __slots__ = ("_data", "grad", "grad_fn", "_requires_grad", "_output_nr", "_version", "__weakref__")
+    __slots__ = ("_data", "grad", "grad_fn", "_requires_grad", "_output_nr", "_version", "__weakref__",
+                 "_hooks", "_retains_grad")        # these two set only when used (see hooks below)
     __array_ufunc__ = None     # `ndarray * tensor` calls Tensor.__rmul__, not NumPy
 
     def __init__(self, data, requires_grad=False, grad_fn=None):
@@ -173,6 +174,42 @@ class Tensor:
 
     def double(self):
         return ops.astype(self, "float64")
+
+    # ---- hooks: watching a gradient (autograd.py) ------------------------------
+    def requires_grad_(self, requires_grad=True):
+        """Set requires_grad in place, as torch.Tensor.requires_grad_.
+
+        Args:
+            requires_grad (bool): True (the default) or False (leaves only).
+        Returns:
+            self.
+        """
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' must be bool, "
+                            f"not {type(requires_grad).__name__}")
+        self.requires_grad = requires_grad
+        return self
+
+    def register_hook(self, hook):
+        """hook(grad) runs each time this tensor's gradient is computed; it may
+        return a Tensor of the same shape to use instead.
+
+        Args:
+            hook: a function of a Tensor shaped like self.
+        Returns:
+            a handle whose .remove() takes the hook off.
+        """
+        return autograd.register_hook(self, hook)
+
+    def retain_grad(self):
+        """Keep this non-leaf tensor's gradient in .grad after backward
+        (added up over backward calls, as a leaf's is). Returns None."""
+        autograd.retain_grad(self)
+
+    @property
+    def retains_grad(self):
+        """True if retain_grad() was called on this non-leaf tensor."""
+        return self.grad_fn is not None and getattr(self, "_retains_grad", False)
 
     def backward(self, grad=None, retain_graph=False, create_graph=False):
         """Accumulate d(self)/d(leaf) into every leaf's .grad. See autograd.backward."""
