@@ -612,9 +612,16 @@ def _seed_grad(t, grad, op):
                                f"this output has shape {t.shape}. Pass grad= of that shape.")
         return Tensor(backend.of(t._data).full(t.shape, 1, t.dtype))
     if not isinstance(grad, Tensor):
-        grad = Tensor(backend.of(t._data).asarray(grad, t.dtype))
+        if not (backend.is_host_array(grad) or isinstance(grad, (int, float, list, tuple))
+                or backend.is_host_scalar(grad)):
+            raise TypeError(f"{op}: grad must be a Tensor (or an array or a number), got {type(grad).__name__}")
+        try:
+            grad = Tensor(backend.of(t._data).asarray(grad, t.dtype))
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"{op}: grad must be a Tensor of numbers: {e}") from None
     if grad.shape != t.shape:
-        raise ValueError(f"{op}: grad has shape {grad.shape} but the output has shape {t.shape}")
+        raise RuntimeError(f"{op}: Mismatch in shape: grad has shape {grad.shape} but the output has "
+                           f"shape {t.shape}")
     if grad.device != t.device:
         raise RuntimeError(f"{op}: grad is on device {grad.device} but the output is on {t.device}")
     if backend.dtype_name(grad.dtype) != backend.dtype_name(t.dtype):
@@ -648,12 +655,16 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     again: Hessian-vector products, gradient penalties, Newton steps.
     """
     single = isinstance(inputs, Tensor)
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    inputs = [inputs] if single else list(inputs)
+    outputs = _tensors(outputs, "outputs")
+    inputs = _tensors(inputs, "inputs")
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs]
+    grad_outputs = list(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs; "
+                           "give one per output (None for a scalar output)")
     if retain_graph is None:
         retain_graph = create_graph
     for i, x in enumerate(inputs):
@@ -686,6 +697,17 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             gi = gi.detach()
         grads.append(gi)
     return grads[0] if single else tuple(grads)
+
+
+def _tensors(ts, what):
+    """grad()'s outputs or inputs: a Tensor or a sequence of them, as a list."""
+    if isinstance(ts, Tensor):
+        return [ts]
+    if isinstance(ts, (list, tuple)) and ts and all(isinstance(t, Tensor) for t in ts):
+        return list(ts)
+    got = type(ts).__name__ if not isinstance(ts, (list, tuple)) else \
+        f"a {type(ts).__name__} of {', '.join(sorted({type(t).__name__ for t in ts})) or 'nothing'}"
+    raise TypeError(f"grad: {what} must be a Tensor or a non-empty sequence of Tensors, got {got}")
 
 
 # ---- hooks: seeing, and replacing, the gradient of one tensor -------------------

@@ -17,6 +17,7 @@ import weakref
 import minigrad.backend as backend
 
 DEFAULT_DTYPE = "float32"
+_NDARRAY = backend.NUMPY.xp.ndarray      # the common case, recognised by type alone
 
 
 class Tensor:
@@ -25,7 +26,9 @@ class Tensor:
     __array_ufunc__ = None     # `ndarray * tensor` calls Tensor.__rmul__, not NumPy
 
     def __init__(self, data, requires_grad=False, grad_fn=None):
-        self._data = backend.ensure_array(data)   # the backend array (NumPy's 0-d scalars made arrays)
+        if type(data) is not _NDARRAY:            # NumPy's 0-d scalars made arrays; lists refused
+            data = _backend_array(data)
+        self._data = data                         # the backend array
         self.grad = None                 # a Tensor like self, filled by backward()
         self.grad_fn = grad_fn           # the node that made this tensor, None for leaves
         self._output_nr = None           # i if this is output i of a multi-output op
@@ -42,10 +45,10 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value):
         if value and not backend.is_float(self._data.dtype):
-            raise TypeError(f"only floating-point tensors can require gradients; "
-                            f"this one has dtype {backend.dtype_name(self._data.dtype)}")
+            raise RuntimeError(f"requires_grad: only Tensors of floating point dtype can require gradients; "
+                               f"this one has dtype {backend.dtype_name(self._data.dtype)}")
         if not value and self.grad_fn is not None:
-            raise RuntimeError("requires_grad can only be switched off on a leaf; use .detach()")
+            raise RuntimeError("requires_grad: can only be switched off on a leaf; use .detach()")
         self._requires_grad = bool(value)
 
     @property
@@ -108,7 +111,8 @@ class Tensor:
 
     def item(self):
         if self.size != 1:
-            raise ValueError(f"item(): only one-element tensors can be converted; shape is {self.shape}")
+            raise RuntimeError(f"item(): a Tensor with {self.size} elements cannot be converted to Scalar "
+                               f"(shape {self.shape})")
         return self.numpy().reshape(()).item()
 
     def tolist(self):
@@ -121,6 +125,9 @@ class Tensor:
         return int(self.item())
 
     def __bool__(self):
+        if self.size != 1:
+            raise RuntimeError(f"bool(): Boolean value of Tensor with more than one value is ambiguous "
+                               f"(shape {self.shape})")
         return bool(self.item())
 
     def __repr__(self):
@@ -161,7 +168,7 @@ class Tensor:
 
     def to(self, device):
         """A copy on `device`; differentiable (the gradient moves back)."""
-        return ops.to_device(self, device)
+        return ops.to_device(self, _backend_for(device, "to").name)
 
     def cpu(self):
         return self.to("cpu")
@@ -335,67 +342,172 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 
     Python floats become float32 (the default dtype), ints int64, bools bool;
     a NumPy array keeps its dtype unless `dtype` is given.
+
+    Args:
+        data: nested lists of numbers, a number, an array of any backend, or a Tensor.
+        dtype: a name such as "float32" (default: inferred as above).
+        device: "cpu" (default), "cuda", "cuda:N" or "array_api_strict".
+        requires_grad (bool): whether autograd tracks it (floating point only).
+    Returns:
+        a Tensor of data's shape.
     """
-    b = backend.get(device)
+    _check_requires_grad(requires_grad, "tensor")
+    b = _backend_for(device, "tensor")
     if isinstance(data, Tensor):
         data = data.numpy()                    # a host copy
     elif backend.is_device_array(data):        # an array of a backend (CuPy, the stand-in): via the host
         data = backend.of(data).to_host(data)
-    if dtype is None:
-        dtype = backend.infer_dtype(data, DEFAULT_DTYPE)
-    return Tensor(b.asarray(data, dtype), requires_grad=requires_grad)
+    with _named("tensor()"):
+        if dtype is None:
+            dtype = backend.infer_dtype(data, DEFAULT_DTYPE)
+        array = b.asarray(data, dtype)
+    if requires_grad and not backend.is_float(array.dtype):
+        raise RuntimeError(f"tensor(): only Tensors of floating point dtype can require gradients, "
+                           f"got dtype {backend.dtype_name(array.dtype)}")
+    return Tensor(array, requires_grad=requires_grad)
 
 
-def _shape(shape):
+def _backend_array(data):
+    """Tensor(data)'s check: an array of a backend (a NumPy scalar made a 0-d array)."""
+    if isinstance(data, _NDARRAY) or backend.is_device_array(data):
+        return data
+    if backend.is_host_scalar(data):
+        return backend.ensure_array(data)
+    raise TypeError(f"Tensor: expected an array of a minigrad backend, got {type(data).__name__}; "
+                    "use mg.tensor(data) to make a tensor from lists and numbers")
+
+
+def _backend_for(device, op):
+    with _named(op):
+        return backend.get(device)
+
+
+def _check_requires_grad(requires_grad, op):
+    if not isinstance(requires_grad, bool):
+        raise TypeError(f"{op}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+
+
+class _named:
+    """Errors raised inside (by NumPy or the backend) come out as the same
+    type, the message prefixed with the op the user called."""
+
+    def __init__(self, op):
+        self.op = op
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, e, tb):
+        if kind in (TypeError, ValueError, IndexError, RuntimeError) and not str(e).startswith(self.op):
+            raise kind(f"{self.op}: {e}") from None
+        return False
+
+
+def _shape(shape, op="shape"):
+    """Sizes given as f(2, 3) or f((2, 3)), checked: non-negative integers."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    if not all(isinstance(s, numbers.Integral) and s >= 0 for s in shape):
-        raise ValueError(f"shape must be non-negative integers, got {shape}")
+    for s in shape:
+        if not isinstance(s, numbers.Integral) or isinstance(s, bool):
+            raise TypeError(f"{op}(): size must be a tuple of ints, but found element of type "
+                            f"{type(s).__name__} in {shape}")
+        if s < 0:
+            raise ValueError(f"{op}(): trying to create tensor with negative dimension {s}: {shape}")
     return tuple(int(s) for s in shape)
 
 
+def _made(op, make, requires_grad):
+    """make() under op's name; then requires_grad, checked."""
+    _check_requires_grad(requires_grad, op)
+    with _named(op + "()"):
+        array = make()
+    if requires_grad and not backend.is_float(array.dtype):
+        raise RuntimeError(f"{op}(): only Tensors of floating point dtype can require gradients, "
+                           f"got dtype {backend.dtype_name(array.dtype)}")
+    return Tensor(array, requires_grad=requires_grad)
+
+
 def zeros(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    b = backend.get(device)
-    return Tensor(b.zeros(_shape(shape), dtype), requires_grad=requires_grad)
+    """A tensor of zeros. Args: sizes (ints, or one tuple), dtype, device, requires_grad.
+    Returns: a Tensor of that shape."""
+    shape, b = _shape(shape, "zeros"), _backend_for(device, "zeros")
+    return _made("zeros", lambda: b.zeros(shape, dtype), requires_grad)
 
 
 def ones(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    return full(_shape(shape), 1.0, dtype=dtype, device=device, requires_grad=requires_grad)
+    """A tensor of ones. Args: sizes (ints, or one tuple), dtype, device, requires_grad.
+    Returns: a Tensor of that shape."""
+    shape, b = _shape(shape, "ones"), _backend_for(device, "ones")
+    return _made("ones", lambda: b.full(shape, 1, dtype), requires_grad)
 
 
 def full(shape, fill_value, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    shape = _shape((shape,))
-    return Tensor(backend.get(device).full(shape, fill_value, dtype), requires_grad=requires_grad)
+    """A tensor filled with fill_value. Args: shape (int or tuple), fill_value
+    (a number), dtype, device, requires_grad. Returns: a Tensor of that shape."""
+    shape, b = _shape((shape,), "full"), _backend_for(device, "full")
+    if not isinstance(fill_value, numbers.Number) and not backend.is_host_scalar(fill_value):
+        raise TypeError(f"full(): fill_value must be a number, got {type(fill_value).__name__}")
+    return _made("full", lambda: b.full(shape, fill_value, dtype), requires_grad)
 
 
 def zeros_like(t, requires_grad=False):
-    return Tensor(backend.of(t._data).zeros(t.shape, t.dtype), requires_grad=requires_grad)
+    """Zeros of t's shape, dtype and device. Args: t (a Tensor). Returns: a Tensor."""
+    _check_tensor(t, "zeros_like")
+    return _made("zeros_like", lambda: backend.of(t._data).zeros(t.shape, t.dtype), requires_grad)
 
 
 def ones_like(t, requires_grad=False):
-    return Tensor(backend.of(t._data).full(t.shape, 1, t.dtype), requires_grad=requires_grad)
+    """Ones of t's shape, dtype and device. Args: t (a Tensor). Returns: a Tensor."""
+    _check_tensor(t, "ones_like")
+    return _made("ones_like", lambda: backend.of(t._data).full(t.shape, 1, t.dtype), requires_grad)
+
+
+def _check_tensor(t, op):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(t).__name__}")
 
 
 def randn(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    """Standard normal samples from the generator manual_seed seeds."""
-    b = backend.get(device)
-    return Tensor(backend.random_normal(_shape(shape), dtype, b), requires_grad=requires_grad)
+    """Standard normal samples from the generator manual_seed seeds.
+    Args: sizes (ints, or one tuple), dtype (floating point), device, requires_grad.
+    Returns: a Tensor of that shape."""
+    shape, b = _shape(shape, "randn"), _backend_for(device, "randn")
+    _check_float(dtype, "randn")
+    return _made("randn", lambda: backend.random_normal(shape, dtype, b), requires_grad)
 
 
 def rand(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    """Uniform samples in [0, 1) from the generator manual_seed seeds."""
-    b = backend.get(device)
-    return Tensor(backend.random_uniform(_shape(shape), 0.0, 1.0, dtype, b), requires_grad=requires_grad)
+    """Uniform samples in [0, 1) from the generator manual_seed seeds.
+    Args: sizes (ints, or one tuple), dtype (floating point), device, requires_grad.
+    Returns: a Tensor of that shape."""
+    shape, b = _shape(shape, "rand"), _backend_for(device, "rand")
+    _check_float(dtype, "rand")
+    return _made("rand", lambda: backend.random_uniform(shape, 0.0, 1.0, dtype, b), requires_grad)
+
+
+def _check_float(dtype, op):
+    with _named(op + "()"):
+        name = backend.dtype_name(backend.NUMPY.dtype(dtype))    # an unknown dtype: TypeError
+    if not backend.is_float(name):
+        raise RuntimeError(f"{op}(): random samples need a floating point dtype, got {name}")
 
 
 def arange(start, stop=None, step=1, dtype=None, device=None):
-    """Evenly spaced values in [start, stop): int64 for integer arguments, else float32."""
+    """Evenly spaced values in [start, stop): int64 for integer arguments, else float32.
+    Args: start, stop, step (numbers; step not 0), dtype, device. Returns: a 1-d Tensor."""
     if stop is None:
         start, stop = 0, start
+    for name, v in (("start", start), ("end", stop), ("step", step)):
+        if not isinstance(v, numbers.Real) or isinstance(v, bool):
+            raise TypeError(f"arange(): argument '{name}' must be a number, not {type(v).__name__}")
+    if step == 0:
+        raise ValueError("arange(): step must be nonzero")
     if dtype is None:
         is_int = all(isinstance(v, numbers.Integral) for v in (start, stop, step))
         dtype = "int64" if is_int else DEFAULT_DTYPE
-    return Tensor(backend.arange(start, stop, step, dtype, backend.get(device)))
+    b = _backend_for(device, "arange")
+    with _named("arange()"):
+        return Tensor(backend.arange(start, stop, step, dtype, b))
 
 
 # imported last: ops and autograd build on Tensor, and Tensor's methods call them

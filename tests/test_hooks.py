@@ -102,8 +102,10 @@ def test_requires_grad_():
         x.requires_grad_("yes")
     with pytest.raises(TypeError):
         torch.ones(2).requires_grad_("yes")
-    with pytest.raises(TypeError, match="floating-point"):
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
         mg.tensor([1, 2]).requires_grad_()
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+        torch.tensor([1, 2]).requires_grad_()
 
 
 def test_hook_errors():

@@ -28,7 +28,7 @@ import numbers
 
 from minigrad import backend
 from minigrad.autograd import Function, StaleHistory, is_grad_enabled, no_grad
-from minigrad.tensor import Tensor, tensor
+from minigrad.tensor import Tensor, _named, tensor
 from minigrad.ops.broadcast import BroadcastTo, sum_to
 from minigrad.ops.conversion import astype
 from minigrad.ops.elementwise import clip
@@ -69,14 +69,15 @@ def setitem(x, index, value, name="__setitem__"):
     Returns:
         x.
     """
-    index = _index(x, index)
-    target = tuple(x._data[index].shape)                        # the shape x[index] has
-    if isinstance(value, Tensor):
-        v = value
-    elif isinstance(value, (numbers.Number, bool)) or backend.is_host_scalar(value):
-        v = None
-    else:
-        v = tensor(value, device=x.device)
+    with _named(name):
+        index = _index(x, index)
+        target = tuple(x._data[index].shape)                    # the shape x[index] has
+        if isinstance(value, Tensor):
+            v = value
+        elif isinstance(value, numbers.Number) or backend.is_host_scalar(value):
+            v = None
+        else:
+            v = tensor(value, device=x.device)
     if v is not None:
         _check_broadcast(name, v.shape, target)
         if v.ndim > len(target):                                # leading 1s, which broadcasting drops
@@ -119,12 +120,12 @@ def _check_broadcast(name, shape, target):
 
 def add_(x, other, alpha=1):
     """x += alpha * other, in place (Tensor.add_, x += other). Returns x."""
-    return _arithmetic(x, other, "add_", lambda old: old + (other if alpha == 1 else alpha * other))
+    return _arithmetic(x, other, "add_", lambda old: old + (other if alpha == 1 else alpha * other), alpha)
 
 
 def sub_(x, other, alpha=1):
     """x -= alpha * other, in place (Tensor.sub_, x -= other). Returns x."""
-    return _arithmetic(x, other, "sub_", lambda old: old - (other if alpha == 1 else alpha * other))
+    return _arithmetic(x, other, "sub_", lambda old: old - (other if alpha == 1 else alpha * other), alpha)
 
 
 def mul_(x, other):
@@ -174,9 +175,14 @@ def copy_(x, src):
     return setitem(x, Ellipsis, src, "copy_")
 
 
-def _arithmetic(x, other, name, op):
+def _arithmetic(x, other, name, op, alpha=1):
+    if not isinstance(alpha, numbers.Number) and not backend.is_host_scalar(alpha):
+        raise TypeError(f"{name}: alpha must be a number, got {type(alpha).__name__}")
     if not isinstance(other, (Tensor, numbers.Number)) and not backend.is_host_scalar(other):
-        other = tensor(other, device=x.device)
+        if other is None or isinstance(other, (str, dict, set)):
+            raise TypeError(f"{name}: expected a Tensor or a number, got {type(other).__name__}")
+        with _named(name):
+            other = tensor(other, device=x.device)
     return _inplace_or_write(x, name, op, other if isinstance(other, Tensor) else None)
 
 
@@ -185,7 +191,7 @@ def _inplace_or_write(x, name, op, other):
     if _recording(x, other):
         return _inplace(x, name, op, other)
     _check_writable(x, name)
-    with no_grad():
+    with no_grad(), _named(name):
         new = _fitted(op(x), x, name)
     x._write(new._data)
     return x
@@ -212,7 +218,8 @@ def _inplace(x, name, op, other):
         if source.is_leaf and source._requires_grad:
             raise RuntimeError(f"{name}: a view of a leaf Variable that requires grad is being used in an "
                                "in-place operation.")
-        new = _fitted(op(_snapshot(x)), x, name)
+        with _named(name):
+            new = _fitted(op(_snapshot(x)), x, name)
         setitem(source, entry[3][0], new, name)
         _take_history(x, GetItem.apply(source, entry[3][0]))
         return x
@@ -221,7 +228,8 @@ def _inplace(x, name, op, other):
         if t is not None and t is not x and t.is_leaf and t._requires_grad:
             raise RuntimeError(f"{name}: a view of a leaf Variable that requires grad is being used in an "
                                "in-place operation.")
-    new = _fitted(op(_snapshot(x)), x, name)
+    with _named(name):
+        new = _fitted(op(_snapshot(x)), x, name)
     x._write(new._data)
     _take_history(x, new)
     for other_entry in x._version.views or ():
