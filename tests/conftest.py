@@ -36,3 +36,14 @@ DEVICES = ["cpu", "array_api_strict"] + (["cuda"] if _cuda_available() else [])
 @pytest.fixture(params=DEVICES)
 def device(request):
     return request.param
+
+
+# ---- the differential tests' count -------------------------------------------
+
+def pytest_terminal_summary(terminalreporter):
+    """Report how many differential cases against PyTorch ran and passed."""
+    import sys
+    torchdiff = sys.modules.get("torchdiff")
+    if torchdiff is not None:
+        terminalreporter.write_line(f"{torchdiff.CASES['passed']} differential cases against PyTorch "
+                                    "ran and passed")
