@@ -79,6 +79,14 @@ def test_writes_through_views_and_aliases_reach_the_base(device):
     assert x._version.value == 5      # x.T[0] += 10 is two writes: the view's +=, then x.T[0] = it
 
 
+def test_only_view_ops_share_memory(device):
+    """flip is a copy in PyTorch: writing into its output leaves x alone."""
+    x = _t([1.0, 2.0, 3.0], device)
+    y = x.flip(0)
+    y.zero_()
+    assert x.tolist() == [1.0, 2.0, 3.0] and x._version.value == 0
+
+
 # ---- the plain training loops ------------------------------------------------------
 
 def test_p_minus_equals_lr_grad_trains(device):

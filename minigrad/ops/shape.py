@@ -212,7 +212,8 @@ class Flip(Function):
     @staticmethod
     def forward(ctx, x, axis):
         ctx.axis = axis
-        return _xp(x).flip(x, axis=axis)
+        y = _xp(x).flip(x, axis=axis)             # NumPy's flip is a view; PyTorch's, and this, a copy
+        return _xp(x).astype(y, y.dtype, copy=True)
 
     @staticmethod
     def backward(ctx, g):
