@@ -21,7 +21,7 @@ _NDARRAY = backend.NUMPY.xp.ndarray      # the common case, recognised by type a
 
 
 class Tensor:
-    __slots__ = ("_data", "grad", "grad_fn", "_requires_grad", "_output_nr", "_version", "__weakref__",
+    __slots__ = ("_data", "grad", "grad_fn", "_requires_grad", "_output_nr", "_counter", "__weakref__",
                  "_hooks", "_retains_grad")        # these two set only when used (see hooks below)
     __array_ufunc__ = None     # `ndarray * tensor` calls Tensor.__rmul__, not NumPy
 
@@ -32,7 +32,7 @@ class Tensor:
         self.grad = None                 # a Tensor like self, filled by backward()
         self.grad_fn = grad_fn           # the node that made this tensor, None for leaves
         self._output_nr = None           # i if this is output i of a multi-output op
-        self._version = Version()        # counts in-place writes; shared by every alias of the array
+        self._counter = None             # its Version, made when first needed (see _version)
         self._requires_grad = False
         if requires_grad:
             self.requires_grad = True
@@ -50,6 +50,20 @@ class Tensor:
         if not value and self.grad_fn is not None:
             raise RuntimeError("requires_grad: can only be switched off on a leaf; use .detach()")
         self._requires_grad = bool(value)
+
+    @property
+    def _version(self):
+        """The Version counting in-place writes to this tensor's array, shared by
+        every alias of it. Made when first asked for: most tensors are never
+        written, aliased or saved, and never need one."""
+        v = self._counter
+        if v is None:
+            v = self._counter = Version()
+        return v
+
+    @_version.setter
+    def _version(self, version):
+        self._counter = version
 
     @property
     def is_leaf(self):
