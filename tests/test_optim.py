@@ -149,8 +149,8 @@ def test_state_lives_on_the_parameters_device(name, hp, device):
     on_cpu, _ = run_minigrad(name, hp)
     for p, e in zip(ours, on_cpu):
         np.testing.assert_allclose(p, e, rtol=1e-12)
-    arrays = [v for state in opt.state for v in state.values() if hasattr(v, "shape")]
-    assert arrays and all(mg.backend.of(a).name == mg.backend.get(device).name for a in arrays)
+    buffers = [v for state in opt.state.values() for v in state.values() if isinstance(v, mg.Tensor)]
+    assert buffers and all(b.device == mg.backend.get(device).name for b in buffers)
 
 
 def test_float32_parameters_stay_float32(device):
@@ -169,7 +169,7 @@ def test_parameters_without_grad_are_left_alone():
     opt.step()
     assert not np.allclose(used.numpy(), 1.0)
     np.testing.assert_array_equal(unused.numpy(), np.ones(2))
-    assert opt.state[1] == {}
+    assert unused not in opt.state
     opt.zero_grad()
     assert used.grad is None
 
@@ -179,7 +179,7 @@ def test_bad_hyperparameters_raise():
     for call, message in [(lambda: optim.SGD([], lr=0.1), "SGD: got an empty list of parameters"),
                           (lambda: optim.SGD(p, lr=-1.0), "SGD: lr must be ≥ 0, got -1.0"),
                           (lambda: optim.SGD(p, lr=0.1, nesterov=True), "SGD: nesterov momentum needs"),
-                          (lambda: optim.Adam(p, betas=(0.9, 1.0)), r"Adam: betas must lie in \[0, 1\)"),
+                          (lambda: optim.Adam(p, betas=(0.9, 1.0)), r"Adam: betas\[1\] must lie in \[0, 1\)"),
                           (lambda: optim.RMSprop(p, alpha=2.0), r"RMSprop: alpha must lie in \[0, 1\]")]:
         with pytest.raises(ValueError, match=message):
             call()
@@ -188,8 +188,8 @@ def test_bad_hyperparameters_raise():
 def test_gradient_of_the_wrong_shape_is_refused():
     w = nn.Parameter(mg.ones(2))
     w.grad = mg.ones(3)
-    with pytest.raises(ValueError, match=r"SGD.step: gradient of shape \(3,\) and dtype float32 for a parameter "
-                                         r"of shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"SGD.step: the gradient of parameter 0 in group 0 has shape \(3,\), "
+                                         r"dtype float32 and device 'cpu'; the parameter has shape \(2,\)"):
         optim.SGD([w], lr=0.1).step()
     np.testing.assert_array_equal(w.numpy(), np.ones(2))
 
@@ -197,11 +197,11 @@ def test_gradient_of_the_wrong_shape_is_refused():
 # ---- schedules -----------------------------------------------------------------------
 
 def _lrs(scheduler, n):
-    lrs = [scheduler.get_last_lr()]
+    lrs = [scheduler.get_last_lr()[0]]               # one lr per parameter group; here one group
     for _ in range(n):
         scheduler.optimizer.step()
         scheduler.step()
-        lrs.append(scheduler.get_last_lr())
+        lrs.append(scheduler.get_last_lr()[0])
     return lrs
 
 
@@ -307,21 +307,21 @@ def test_a_run_resumed_from_a_checkpoint_continues_bit_for_bit(make, tmp_path, d
     scheduler = optim.CosineAnnealingLR(opt, T_max=10)
     _train(model, opt, scheduler, X, Y, 5)
     mg.save(model.state_dict(), tmp_path / "model.npz")
-    mg.save(opt.state_dict(), tmp_path / "opt.npz")
-    mg.save(scheduler.state_dict(), tmp_path / "sched.npz")
+    mg.save(optim.flatten_state_dict(opt.state_dict()), tmp_path / "opt.npz")
+    mg.save(optim.flatten_state_dict(scheduler.state_dict()), tmp_path / "sched.npz")
     _train(model, opt, scheduler, X, Y, 5)
 
     mg.manual_seed(1)
     resumed = nn.Linear(4, 2).to(device)
     resumed.load_state_dict(mg.load(tmp_path / "model.npz"))
     opt2 = make(list(resumed.parameters()))
-    opt2.load_state_dict(mg.load(tmp_path / "opt.npz"))
     scheduler2 = optim.CosineAnnealingLR(opt2, T_max=10)
-    scheduler2.load_state_dict(mg.load(tmp_path / "sched.npz"))
+    opt2.load_state_dict(optim.unflatten_state_dict(mg.load(tmp_path / "opt.npz")))
+    scheduler2.load_state_dict(optim.unflatten_state_dict(mg.load(tmp_path / "sched.npz")))
     _train(resumed, opt2, scheduler2, X, Y, 5)
     for a, b in zip(model.parameters(), resumed.parameters()):
         assert a.numpy().tobytes() == b.numpy().tobytes()
-    assert opt2.lr == opt.lr
+    assert opt2.param_groups[0]["lr"] == opt.param_groups[0]["lr"]
 
 
 def test_a_bad_optimizer_state_raises_and_changes_nothing():
@@ -330,20 +330,21 @@ def test_a_bad_optimizer_state_raises_and_changes_nothing():
     (w * w).sum().backward()
     opt.step()
     state = opt.state_dict()
-    assert list(state) == ["lr", "0.step", "0.exp_avg", "0.exp_avg_sq"]
-    bad = dict(state)
-    bad["0.exp_avg"] = np.zeros(4, dtype=np.float32)
-    bad["5.exp_avg"] = np.zeros(3, dtype=np.float32)
-    del bad["lr"]
-    before = {k: np.asarray(v).copy() for k, v in opt.state_dict().items()}
-    with pytest.raises(ValueError) as info:
-        opt.load_state_dict(bad)
-    for part in ["Adam.load_state_dict: 3 problem(s), nothing was loaded", "missing key 'lr'",
-                 "unexpected key '5.exp_avg' (this optimizer has 1 parameters)",
-                 "'0.exp_avg': shape (4,) and dtype float32 for a parameter of shape (3,)"]:
-        assert part in str(info.value)
-    after = opt.state_dict()
-    assert all(np.array_equal(before[k], np.asarray(after[k])) for k in before)
+    assert list(state["state"][0]) == ["step", "exp_avg", "exp_avg_sq"]
+    before = optim.flatten_state_dict(opt.state_dict())
+    wrong_shape = {"state": {0: {**state["state"][0], "exp_avg": np.zeros(4, dtype=np.float32)}},
+                   "param_groups": state["param_groups"]}
+    unknown_index = {"state": {5: state["state"][0]}, "param_groups": state["param_groups"]}
+    no_groups = {"state": state["state"]}
+    for bad, message in [(wrong_shape, "Adam.load_state_dict: state of parameter 0: 'exp_avg' has shape (4,)"),
+                         (unknown_index, "'state' has an entry for parameter 5, which no group lists"),
+                         (no_groups, "Adam.load_state_dict: missing key 'param_groups'")]:
+        with pytest.raises(ValueError) as info:
+            opt.load_state_dict(bad)
+        assert message in str(info.value)
+        after = optim.flatten_state_dict(opt.state_dict())
+        assert list(before) == list(after)
+        assert all(np.array_equal(np.asarray(before[k]), np.asarray(after[k])) for k in before)
 
 
 def test_optimizer_state_of_a_0d_parameter_round_trips():
@@ -353,8 +354,9 @@ def test_optimizer_state_of_a_0d_parameter_round_trips():
     opt.step()
     opt2 = optim.Adam([nn.Parameter(mg.tensor(2.0))], lr=0.1)
     opt2.load_state_dict(opt.state_dict())
-    assert opt2.state[0]["step"] == 1 and opt2.state[0]["exp_avg"].shape == ()
-    assert mg.backend.dtype_name(opt2.state[0]["exp_avg"].dtype) == "float32"
+    t2 = opt2.param_groups[0]["params"][0]
+    assert opt2.state[t2]["step"] == 1 and opt2.state[t2]["exp_avg"].shape == ()
+    assert mg.backend.dtype_name(opt2.state[t2]["exp_avg"].dtype) == "float32"
 
 
 def test_0d_parameters_and_gradients_stay_arrays():
@@ -366,3 +368,128 @@ def test_0d_parameters_and_gradients_stay_arrays():
         assert t.grad.item() == 0.5
         make([t]).step()
         assert t.shape == () and t.item() < 2.0
+
+
+# ---- dtypes hold: float32 stays float32 with NumPy-typed settings everywhere ---------------------
+
+F64, F32 = np.float64, np.float32
+NUMPY_TYPED_OPTIMIZERS = [
+    lambda ps: optim.SGD(ps, lr=F64(0.1), momentum=F64(0.9), nesterov=np.bool_(True), weight_decay=F32(0.01)),
+    lambda ps: optim.Adam(ps, lr=np.array(0.01), betas=(F64(0.9), F64(0.99)), eps=F64(1e-8), amsgrad=True),
+    lambda ps: optim.AdamW(ps, lr=F64(0.01), weight_decay=F64(0.1), maximize=np.bool_(False)),
+    lambda ps: optim.RMSprop(ps, lr=F64(0.01), alpha=F64(0.9), momentum=F64(0.5), centered=True),
+    lambda ps: optim.Adagrad(ps, lr=F64(0.1), lr_decay=F64(0.01), initial_accumulator_value=F64(0.1)),
+]
+NUMPY_TYPED_SCHEDULERS = [
+    lambda s, o: s.StepLR(o, np.int64(2), F64(0.5)),
+    lambda s, o: s.MultiStepLR(o, [np.int64(1), np.int64(3)], F64(0.5)),
+    lambda s, o: s.ConstantLR(o, F64(0.5), np.int64(2)),
+    lambda s, o: s.LinearLR(o, F64(0.5), F64(1.0), np.int64(3)),
+    lambda s, o: s.ExponentialLR(o, F64(0.9)),
+    lambda s, o: s.CosineAnnealingLR(o, np.int64(3), F64(0.001)),
+    lambda s, o: s.LambdaLR(o, lambda e: F64(0.9) ** e),
+    lambda s, o: s.MultiplicativeLR(o, lambda e: F64(0.9)),
+    lambda s, o: s.CosineAnnealingWarmRestarts(o, np.int64(2), np.int64(2), F64(0.001)),
+    lambda s, o: s.OneCycleLR(o, F64(0.1), total_steps=np.int64(10), base_momentum=F64(0.8),
+                              cycle_momentum="momentum" in o.defaults or "betas" in o.defaults),
+    lambda s, o: s.ReduceLROnPlateau(o, factor=F64(0.5), patience=np.int64(0), min_lr=F64(1e-4)),
+    lambda s, o: s.SequentialLR(o, [s.ConstantLR(o, F64(0.5), 2), s.ExponentialLR(o, F64(0.9))], [np.int64(2)]),
+]
+
+
+def test_float32_stays_float32_with_every_optimizer_scheduler_and_clipper(device):
+    for make_opt in NUMPY_TYPED_OPTIMIZERS:
+        for make_sched in NUMPY_TYPED_SCHEDULERS:
+            mg.manual_seed(0)
+            w, b = nn.Parameter(mg.randn(3, 2, device=device)), nn.Parameter(mg.randn(2, device=device))
+            opt = make_opt([{"params": [w]}, {"params": [b], "lr": F32(0.02)}])
+            sched = make_sched(optim.lr_scheduler, opt)
+            for _ in range(5):
+                opt.zero_grad()
+                ((w * w).sum() + (b * b * b).sum()).backward()
+                nn.utils.clip_grad_norm_([w, b], F64(1.0), norm_type=F64(2.0))
+                nn.utils.clip_grad_value_([w, b], F64(0.5))
+                opt.param_groups[1]["lr"] = F64(0.01)         # a user writing a NumPy number into a group
+                opt.step()
+                if isinstance(sched, optim.ReduceLROnPlateau):
+                    sched.step(F64(1.0))                        # its step takes the metric
+                else:
+                    sched.step()
+            tensors = [w, b, w.grad, b.grad] + [v for s in opt.state.values() for v in s.values()
+                                                 if isinstance(v, mg.Tensor)]
+            assert all(mg.backend.dtype_name(t.dtype) == "float32" for t in tensors), (make_opt, make_sched)
+            assert all(type(lr) is float for lr in sched.get_last_lr())
+            assert np.isfinite(w.numpy()).all() and not np.allclose(w.numpy(), 0)
+
+
+@pytest.mark.parametrize("make", NUMPY_TYPED_OPTIMIZERS, ids=["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_every_optimizer_gives_the_same_steps_on_every_device(make, device):
+    def run(dev):
+        mg.manual_seed(1)
+        w = nn.Parameter(mg.randn(4, 3, dtype="float64", device=dev))
+        opt = make([w])
+        for _ in range(6):
+            opt.zero_grad()
+            (w * w * w).sum().backward()
+            opt.step()
+        return w, opt
+    w, opt = run(device)
+    np.testing.assert_allclose(w.numpy(), run("cpu")[0].numpy(), rtol=1e-12)
+    assert all(v.device == w.device for s in opt.state.values() for v in s.values() if isinstance(v, mg.Tensor))
+
+
+def test_a_step_writes_in_place_and_counts_the_version():
+    w = nn.Parameter(mg.ones(3))
+    alias, before = w.detach(), w._version.value
+    opt = optim.SGD([w], lr=0.5)
+    (w * w).sum().backward()
+    opt.step()
+    np.testing.assert_array_equal(alias.numpy(), np.zeros(3))     # the same storage, updated
+    assert w._version.value == before + 1
+
+
+def test_zero_grad_sets_to_none_by_default_or_zeroes_in_place():
+    w = nn.Parameter(mg.ones(2))
+    opt = optim.SGD([w], lr=0.1)
+    (w * w).sum().backward()
+    grad = w.grad
+    opt.zero_grad(set_to_none=False)
+    assert w.grad is grad and w.grad.numpy().tolist() == [0.0, 0.0]
+    opt.zero_grad()
+    assert w.grad is None
+
+
+def test_add_param_group_fills_defaults_and_refuses_a_parameter_twice():
+    w, b = nn.Parameter(mg.ones(2)), nn.Parameter(mg.ones(1))
+    opt = optim.SGD([w], lr=0.1, momentum=0.9)
+    opt.add_param_group({"params": b, "lr": 0.01})
+    assert opt.param_groups[1]["params"] == [b] and opt.param_groups[1]["momentum"] == 0.9
+    assert opt.param_groups[1]["lr"] == 0.01 and opt.defaults["lr"] == 0.1
+    with pytest.raises(ValueError, match="SGD.add_param_group: some parameters appear in more than one"):
+        opt.add_param_group({"params": [w]})
+    assert len(opt.param_groups) == 2
+
+
+def test_adam_and_adamw_state_dicts_are_interchangeable_but_not_sgds():
+    w = nn.Parameter(mg.ones(2))
+    adamw = optim.AdamW([w])
+    (w * w).sum().backward()
+    adamw.step()
+    adam = optim.Adam([w])
+    adam.load_state_dict(adamw.state_dict())             # AdamW is Adam with decoupled_weight_decay, as in PyTorch
+    assert adam.param_groups[0]["decoupled_weight_decay"] is True
+    with pytest.raises(ValueError, match="Adam.load_state_dict: parameter group 0 has no 'betas', 'eps'"):
+        adam.load_state_dict(optim.SGD([w], lr=0.1).state_dict())
+
+
+def test_flatten_and_unflatten_round_trip_nested_state_dicts():
+    nested = {"state": {0: {"step": 3, "buf": mg.ones(2)}, 1: {}}, "param_groups": [{"lr": 0.1, "params": [0, 1]}],
+              "sched": {"mode": "min", "milestones": {3: 1, 5: 2}, "_schedulers": [{"a": 1}, {"b": [1.0, 2.0]}]}}
+    flat = optim.flatten_state_dict(nested)
+    assert all(isinstance(k, str) for k in flat)
+    back = optim.unflatten_state_dict({k: np.asarray(v) for k, v in flat.items()})
+    assert back["state"][1] == {} and int(back["state"][0]["step"]) == 3
+    assert back["param_groups"][0]["params"].tolist() == [0, 1] and str(back["sched"]["mode"]) == "min"
+    assert back["sched"]["_schedulers"][1]["b"].tolist() == [1.0, 2.0] and int(back["sched"]["milestones"][5]) == 2
+    with pytest.raises(TypeError, match="flatten_state_dict: 'x' is a NoneType"):
+        optim.flatten_state_dict({"x": None})

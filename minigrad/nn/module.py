@@ -127,7 +127,7 @@ class Module:
         return self.to(dtype="float32")
 
     def num_parameters(self):
-        return sum(p.size for p in self.parameters())
+        return sum(p.numel() for p in self.parameters())
 
     # ---- saving and loading --------------------------------------------------
     def state_dict(self):
