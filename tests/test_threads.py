@@ -33,7 +33,7 @@ def _train(seed, barrier=None, record=None):
         wait()
         with mg.no_grad():
             for p in (w1, w2):
-                p._write((p - 0.1 * p.grad)._data)
+                p -= 0.1 * p.grad
                 p.grad = None
             wait()                      # the other thread runs its forward while this one is in no_grad
         if record is not None:
@@ -182,3 +182,25 @@ def test_inference_tensors_may_join_a_graph_later():
     w = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
     (c * w).sum().backward()
     assert w.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_grad_mode_is_per_asyncio_task_too():
+    """docs/differences.md: the flag is a ContextVar, so each asyncio task has
+    its own copy; in PyTorch (thread-local) tasks on one thread share it."""
+    import asyncio
+    seen = {}
+
+    async def evaluating():
+        with mg.no_grad():
+            await asyncio.sleep(0.01)          # the other task runs meanwhile
+            seen["evaluating"] = mg.is_grad_enabled()
+
+    async def training():
+        await asyncio.sleep(0.005)             # inside the other task's no_grad block
+        seen["training"] = mg.is_grad_enabled()
+
+    async def main():
+        await asyncio.gather(evaluating(), training())
+
+    asyncio.run(main())
+    assert seen == {"evaluating": False, "training": True}
