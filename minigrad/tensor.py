@@ -476,19 +476,57 @@ class Tensor:
         return ops.transpose(self, 0, -1)
 
     # ---- in-place ops: written into this tensor's own array (ops/inplace.py) ----
+    # Under no_grad they write into this tensor's array, seen by every alias;
+    # with autograd recording they are recorded, so gradients flow through them.
+    # Each returns self (item assignment returns nothing, as in Python).
     def __iadd__(self, other): return ops.add_(self, other)
     def __isub__(self, other): return ops.sub_(self, other)
     def __imul__(self, other): return ops.mul_(self, other)
     def __itruediv__(self, other): return ops.div_(self, other)
-    def __setitem__(self, index, value): ops.setitem(self, index, value)
-    def add_(self, other, alpha=1): return ops.add_(self, other, alpha)
-    def sub_(self, other, alpha=1): return ops.sub_(self, other, alpha)
-    def mul_(self, other): return ops.mul_(self, other)
-    def div_(self, other): return ops.div_(self, other)
-    def clamp_(self, min=None, max=None): return ops.clamp_(self, min, max)
-    def fill_(self, value): return ops.fill_(self, value)
-    def zero_(self): return ops.zero_(self)
-    def copy_(self, src): return ops.copy_(self, src)
+
+    def __setitem__(self, index, value):
+        """self[index] = value, in place. Args: index as for self[index]; value a
+        number or a Tensor broadcastable to self[index]'s shape. See ops.setitem."""
+        ops.setitem(self, index, value)
+
+    def add_(self, other, alpha=1):
+        """self += alpha * other, in place. Args: other (Tensor or number, broadcastable
+        to self's shape), alpha (number). Returns: self."""
+        return ops.add_(self, other, alpha)
+
+    def sub_(self, other, alpha=1):
+        """self -= alpha * other, in place. Args: other (Tensor or number, broadcastable
+        to self's shape), alpha (number). Returns: self."""
+        return ops.sub_(self, other, alpha)
+
+    def mul_(self, other):
+        """self *= other, in place. Args: other (Tensor or number, broadcastable to
+        self's shape). Returns: self."""
+        return ops.mul_(self, other)
+
+    def div_(self, other):
+        """self /= other, in place (floating-point self only). Args: other (Tensor or
+        number, broadcastable to self's shape). Returns: self."""
+        return ops.div_(self, other)
+
+    def clamp_(self, min=None, max=None):
+        """self clipped to [min, max], in place. Args: min, max (numbers; one may be
+        None). Returns: self."""
+        return ops.clamp_(self, min, max)
+
+    def fill_(self, value):
+        """Every element set to value, in place. Args: value (number or 0-d Tensor).
+        Returns: self."""
+        return ops.fill_(self, value)
+
+    def zero_(self):
+        """Every element set to 0, in place. Returns: self."""
+        return ops.zero_(self)
+
+    def copy_(self, src):
+        """src's values copied in, in place. Args: src (Tensor broadcastable to
+        self's shape; cast to self's dtype, moved to self's device). Returns: self."""
+        return ops.copy_(self, src)
 
     @property
     def T(self):
