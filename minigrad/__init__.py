@@ -31,7 +31,7 @@ from minigrad.ops import (
 )
 from minigrad.ops import amax, amin, expand, flatten, promote_types, result_type  # noqa: F401
 from minigrad.tensor import (
-    Tensor, arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
+    Tensor, arange, from_numpy, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
 )
 # ---- sorting, selection, special functions, products, norms, logic, more constructors
 from minigrad.ops import (

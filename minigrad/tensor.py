@@ -1089,7 +1089,9 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new leaf tensor from a list, scalar, NumPy array or Tensor (copied).
 
     Python floats become float32 (the default dtype), ints int64, bools bool;
-    a NumPy array keeps its dtype unless `dtype` is given.
+    a NumPy array keeps its dtype unless `dtype` is given. An array of another
+    library (a torch.Tensor) is read through __dlpack__ or __array__, its
+    dtype kept, without minigrad importing that library.
 
     Args:
         data: nested lists of numbers, a number, an array of any backend, or a Tensor.
@@ -1105,6 +1107,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         data = data.numpy()                    # a host copy
     elif backend.is_device_array(data):        # an array of a backend (CuPy, the stand-in): via the host
         data = backend.of(data).to_host(data)
+    elif backend.is_foreign_array(data):       # a torch.Tensor and the like: read through __dlpack__ / __array__
+        data = backend.foreign_to_host(data)
     with _named("tensor()"):
         if dtype is None:
             dtype = backend.infer_dtype(data, DEFAULT_DTYPE)
@@ -1113,6 +1117,23 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         raise RuntimeError(f"tensor(): only Tensors of floating point dtype can require gradients, "
                            f"got dtype {backend.dtype_name(array.dtype)}")
     return Tensor(array, requires_grad=requires_grad)
+
+
+def from_numpy(ndarray):
+    """A tensor that shares the memory of a NumPy array, as torch.from_numpy:
+    writes to the array show in the tensor and the other way round.
+
+    Args:
+        ndarray: a numpy.ndarray of a dtype minigrad has (bool, ints, float32, float64)
+    Returns:
+        a leaf Tensor on "cpu" with the array's shape and dtype
+    """
+    if not backend.is_host_array(ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {backend.type_name(ndarray)}")
+    if backend.dtype_name(ndarray.dtype) not in backend._DTYPE_NAMES:
+        raise TypeError(f"from_numpy: can't convert an array of dtype {ndarray.dtype}; the supported dtypes are "
+                        f"{', '.join(backend._DTYPE_NAMES)}")
+    return Tensor(ndarray)
 
 
 def _backend_array(data):

@@ -40,6 +40,7 @@ import math
 import minigrad as mg
 from minigrad.backend import dtype_name
 from minigrad.nn import Linear, Module
+from minigrad.nn.checks import check_like, check_size
 
 
 def scaled_dot_product_attention(q, k, v, causal=False):
@@ -82,6 +83,8 @@ class AdditiveAttention(Module):
 
     def __init__(self, query_size, key_size, hidden_size):
         super().__init__()
+        for what, size in (("query_size", query_size), ("key_size", key_size), ("hidden_size", hidden_size)):
+            check_size("AdditiveAttention", what, size)
         self.query_size, self.key_size, self.hidden_size = query_size, key_size, hidden_size
         self.W = Linear(query_size, hidden_size, bias=False)     # W: (A, Q)
         self.U = Linear(key_size, hidden_size, bias=False)       # U: (A, K)
@@ -89,6 +92,7 @@ class AdditiveAttention(Module):
 
     def project_keys(self, keys):
         """U h_j for every source position: keys (B, S, K) -> (B, S, A)."""
+        check_like("AdditiveAttention", "keys", keys, self.U.weight)
         if keys.ndim != 3 or keys.shape[-1] != self.key_size:
             raise ValueError(f"AdditiveAttention: expected keys of shape (B, S, {self.key_size}), got {keys.shape}")
         return self.U(keys)
@@ -102,6 +106,8 @@ class AdditiveAttention(Module):
         Returns:
             context (B, K) and weights (B, S).
         """
+        check_like("AdditiveAttention", "query", query, self.W.weight)
+        check_like("AdditiveAttention", "keys", keys, self.U.weight)
         if keys.ndim != 3 or keys.shape[-1] != self.key_size:
             raise ValueError(f"AdditiveAttention: expected keys of shape (B, S, {self.key_size}), got {keys.shape}")
         if query.shape != (keys.shape[0], self.query_size):
@@ -135,6 +141,8 @@ class CausalSelfAttention(Module):
 
     def __init__(self, d_model, n_head=1):
         super().__init__()
+        check_size("CausalSelfAttention", "d_model", d_model)
+        check_size("CausalSelfAttention", "n_head", n_head)
         if d_model % n_head:
             raise ValueError(f"CausalSelfAttention: d_model {d_model} is not divisible by n_head {n_head}")
         self.d_model, self.n_head = d_model, n_head
@@ -158,6 +166,7 @@ class CausalSelfAttention(Module):
         Returns:
             y (B, T, D), position t a function of x_1 … x_t only.
         """
+        check_like("CausalSelfAttention", "the input", x, self.qkv.weight)
         if x.ndim != 3 or x.shape[-1] != self.d_model:
             raise ValueError(f"CausalSelfAttention: expected input of shape (B, T, {self.d_model}), got {x.shape}")
         q, k, v = self.qkv(x).chunk(3, axis=-1)                       # 3 × (B, T, D)
@@ -174,6 +183,7 @@ class CausalSelfAttention(Module):
         Returns:
             y_t (B, D), equal to forward(x)[:, t], and the cache grown to t + 1.
         """
+        check_like("CausalSelfAttention.step", "x_t", x_t, self.qkv.weight)
         if x_t.ndim != 2 or x_t.shape[-1] != self.d_model:
             raise ValueError(f"CausalSelfAttention.step: expected x_t of shape (B, {self.d_model}), got {x_t.shape}")
         if cache is not None and cache[0].shape[0] != x_t.shape[0]:

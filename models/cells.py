@@ -20,6 +20,7 @@ in the order i, f, g, o (LSTM) and r, z, n (GRU).
 import math
 
 from minigrad import backend, nn
+from minigrad.nn.checks import check_like, check_size
 from minigrad.ops import relu, sigmoid, split, tanh
 from minigrad.tensor import Tensor
 
@@ -119,9 +120,8 @@ class _CellBase(nn.Module):
 
     def __init__(self, input_size, hidden_size, bias=True, dtype="float32", device=None):
         super().__init__()
-        if input_size <= 0 or hidden_size <= 0:
-            raise ValueError(f"{type(self).__name__}: input_size and hidden_size must be positive, "
-                             f"got {input_size} and {hidden_size}")
+        check_size(type(self).__name__, "input_size", input_size)
+        check_size(type(self).__name__, "hidden_size", hidden_size)
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         G, k = self.gate_count * hidden_size, 1 / math.sqrt(hidden_size)
         b = backend.get(device)
@@ -136,16 +136,16 @@ class _CellBase(nn.Module):
     def _check(self, x, states):
         """Input (B, I) or unbatched (I,); each state (B, H) or (H,) to match."""
         name = type(self).__name__
+        check_like(name, "the input", x, self.weight_ih)
         if x.ndim not in (1, 2):
             raise ValueError(f"{name}: expected input of shape (B, {self.input_size}) or ({self.input_size},), "
                              f"got {x.ndim} dims, shape {x.shape}")
         if x.shape[-1] != self.input_size:
             raise ValueError(f"{name}: expected input with {self.input_size} features, got shape {x.shape}")
-        if x.device != self.weight_ih.device:
-            raise RuntimeError(f"{name}: input is on device {x.device!r} but the weights are on "
-                               f"{self.weight_ih.device!r}")
         expected = x.shape[:-1] + (self.hidden_size,)
         for s in states:
+            if s is not None:
+                check_like(name, "the state", s, self.weight_ih)
             if s is not None and s.shape != expected:
                 raise ValueError(f"{name}: expected a state of shape {expected} for input of shape {x.shape}, "
                                  f"got {s.shape}")
@@ -189,6 +189,8 @@ class LSTMCell(_CellBase):
     gate_count = 4
 
     def forward(self, x, state=None):
+        if state is not None and not (isinstance(state, (tuple, list)) and len(state) == 2):
+            raise TypeError(f"LSTMCell: expected the state as a pair (h, c), got {type(state).__name__}")
         h, c = (None, None) if state is None else state
         self._check(x, (h, c))
         h = self._zeros(x) if h is None else h

@@ -32,6 +32,7 @@ from minigrad.autograd import no_grad
 from minigrad.nn import init
 from minigrad.nn.containers import ModuleList
 from minigrad.nn.layers import Embedding, Linear, RMSNorm
+from minigrad.nn.checks import check_like, check_size, check_tensor
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import DEFAULT_DTYPE, arange, zeros
 from minigrad.models.ssm import METHODS, selective_scan
@@ -66,6 +67,8 @@ class CausalConv1d(Module):
 
     def __init__(self, channels, kernel_size, device=None, dtype=DEFAULT_DTYPE):
         super().__init__()
+        check_size("CausalConv1d", "channels", channels)
+        check_size("CausalConv1d", "kernel_size", kernel_size)
         self.channels, self.kernel_size = channels, kernel_size
         bound = 1 / math.sqrt(kernel_size)
         self.weight = Parameter(init.uniform_(zeros(channels, 1, kernel_size, dtype=dtype, device=device),
@@ -73,6 +76,10 @@ class CausalConv1d(Module):
         self.bias = Parameter(init.uniform_(zeros(channels, dtype=dtype, device=device), -bound, bound))
 
     def forward(self, x):
+        """Args: x (B, L, Dn). Returns: (B, L, Dn), x'_t depending on x_{t-K+1} … x_t only."""
+        check_like("CausalConv1d", "the input", x, self.weight)
+        if x.ndim != 3 or x.shape[2] != self.channels:
+            raise ValueError(f"CausalConv1d: expected input (batch, length, channels={self.channels}), got {x.shape}")
         length, K = x.shape[1], self.kernel_size
         padded = ops.pad(x, ((0, 0), (K - 1, 0), (0, 0)))                  # (B, K-1+L, Dn)
         out = self.bias
@@ -116,6 +123,11 @@ class SelectiveSSM(Module):
     def __init__(self, d_inner, dt_rank, d_state=16, dt_min=0.001, dt_max=0.1, dt_floor=1e-4,
                  scan_method="manual", device=None, dtype=DEFAULT_DTYPE):
         super().__init__()
+        name = type(self).__name__
+        for what, size in (("d_inner", d_inner), ("dt_rank", dt_rank), ("d_state", d_state)):
+            check_size(name, what, size)
+        if not 0 < dt_min <= dt_max:
+            raise ValueError(f"{name}: expected 0 < dt_min <= dt_max, got dt_min={dt_min}, dt_max={dt_max}")
         if scan_method not in METHODS:
             raise ValueError(f"{type(self).__name__}: unknown scan_method {scan_method!r}; expected one of {METHODS}")
         self.d_inner, self.dt_rank, self.d_state, self.scan_method = d_inner, dt_rank, d_state, scan_method
@@ -144,8 +156,13 @@ class SelectiveSSM(Module):
         Returns:
             (B, L, Dn): the scan's y + D ⊙ x, times silu(z) when z is given.
         """
+        check_like("SelectiveSSM", "x", x, self.D)
         if x.ndim != 3 or x.shape[2] != self.d_inner:
             raise ValueError(f"SelectiveSSM: expected x (batch, length, d_inner={self.d_inner}), got {x.shape}")
+        if z is not None:
+            check_like("SelectiveSSM", "z", z, self.D)
+            if z.shape != x.shape:
+                raise ValueError(f"SelectiveSSM: expected z of x's shape {x.shape}, got {z.shape}")
         delta, B, C = self._selection(x)                  # (B, L, Dn), (B, L, N), (B, L, N)
         A = -ops.exp(self.A_log)                          # (Dn, N)
         return selective_scan(x, delta, A, B, C, self.D, z, method=self.scan_method)
@@ -182,6 +199,8 @@ class MambaBlock(SelectiveSSM):
 
     def __init__(self, d_model, d_state=16, d_conv=4, expand=2, dt_rank=None, dt_min=0.001, dt_max=0.1,
                  scan_method="manual", device=None, dtype=DEFAULT_DTYPE):
+        for what, size in (("d_model", d_model), ("d_conv", d_conv), ("expand", expand)):
+            check_size("MambaBlock", what, size)
         d_inner = expand * d_model
         super().__init__(d_inner, dt_rank if dt_rank is not None else math.ceil(d_model / 16), d_state,
                          dt_min, dt_max, scan_method=scan_method, device=device, dtype=dtype)
@@ -197,6 +216,7 @@ class MambaBlock(SelectiveSSM):
         Returns:
             (B, L, d)
         """
+        check_like("MambaBlock", "the input", u, self.D)
         if u.ndim != 3 or u.shape[2] != self.d_model:
             raise ValueError(f"MambaBlock: expected input (batch, length, d_model={self.d_model}), got {u.shape}")
         x, z = self._in(u)                                    # (B, L, Dn) each
@@ -212,6 +232,9 @@ class MambaBlock(SelectiveSSM):
     def step(self, u_t, state):
         """One token: u_t (B, d), state from initial_state or the previous step.
         Returns out_t (B, d) and the new state, of the same shapes as the old."""
+        check_like("MambaBlock.step", "u_t", u_t, self.D)
+        if u_t.ndim != 2 or u_t.shape[1] != self.d_model:
+            raise ValueError(f"MambaBlock.step: expected u_t (batch, d_model={self.d_model}), got {u_t.shape}")
         conv_state, h = state
         x, z = self._in(u_t)                                  # (B, Dn) each
         x, conv_state = self.conv1d.step(x, conv_state)
@@ -258,6 +281,10 @@ class Mamba(Module):
 
     def __init__(self, config, device=None, dtype=DEFAULT_DTYPE):
         super().__init__()
+        if not isinstance(config, MambaConfig):
+            raise TypeError(f"Mamba: expected a MambaConfig, got {type(config).__name__}")
+        check_size("Mamba", "config.vocab_size", config.vocab_size)
+        check_size("Mamba", "config.n_layers", config.n_layers)
         self.config = config
         self.embedding = Embedding(config.vocab_size, config.d_model, device=device, dtype=dtype)
         self.layers = ModuleList([ResidualBlock(config, device=device, dtype=dtype) for _ in range(config.n_layers)])
@@ -278,6 +305,9 @@ class Mamba(Module):
         Returns:
             (B, L, vocab_size) logits.
         """
+        check_tensor("Mamba", "tokens", tokens)
+        if tokens.ndim != 2:
+            raise ValueError(f"Mamba: expected tokens of shape (B, L), got {tokens.shape}")
         h = self.embedding(tokens)                            # (B, L, d)
         for layer in self.layers:
             h = layer(h)

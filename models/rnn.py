@@ -40,6 +40,7 @@ import math
 
 from minigrad import backend, nn
 from minigrad.nn import functional as F
+from minigrad.nn.checks import check_size, check_tensor
 from minigrad.ops import cat, squeeze, stack, transpose, unbind, unsqueeze
 from minigrad.tensor import Tensor
 from minigrad.models.bptt import GRULayer, LSTMLayer, RNNLayer
@@ -55,12 +56,25 @@ class _RNNBase(nn.Module):
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, bptt="manual", dtype="float32", device=None):
+        """
+        Args:
+            input_size: I, the features of each input step.
+            hidden_size: H, the features of the state h (and of the LSTM's cell c).
+            num_layers: L, recurrent layers stacked; layer l ≥ 1 reads layer l - 1's outputs.
+            bias: with False, no bias_ih / bias_hh parameters.
+            batch_first: input and output (B, T, ·) instead of (T, B, ·); the states stay (D·L, B, H).
+            dropout: the probability of dropping a layer's output before the next layer reads it
+                (training mode only; never after the last layer).
+            bidirectional: each layer also runs from t = T-1 down to 0; D = 2, outputs concatenated.
+            bptt: "manual" (hand-written backward, models/bptt.py) or "autograd" (the cells, step by step).
+            dtype: "float32" or "float64", of every parameter.
+            device: where the parameters live ("cpu", "cuda", "array_api_strict"); None for "cpu".
+        """
         super().__init__()
         name = type(self).__name__
-        if input_size <= 0 or hidden_size <= 0 or num_layers <= 0:
-            raise ValueError(f"{name}: input_size, hidden_size and num_layers must be positive, "
-                             f"got {input_size}, {hidden_size}, {num_layers}")
-        if not 0 <= dropout < 1:
+        for what, size in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
+            check_size(name, what, size)
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
             raise ValueError(f"{name}: dropout must be in [0, 1), got {dropout}")
         if bptt not in ("manual", "autograd"):
             raise ValueError(f"{name}: bptt must be 'manual' or 'autograd', got {bptt!r}")
@@ -193,8 +207,7 @@ class _RNNBase(nn.Module):
     # ---- bad input: a clear error, before anything runs ---------------------------
     def _check(self, x, h0, c0):
         name = type(self).__name__
-        if not isinstance(x, Tensor):
-            raise TypeError(f"{name}: expected the input as a Tensor, got {type(x).__name__}")
+        check_tensor(name, "the input", x)
         layout = "(B, T, I)" if self.batch_first else "(T, B, I)"
         if x.ndim not in (2, 3):
             raise ValueError(f"{name}: expected input of shape {layout} or unbatched (T, I) with "
@@ -217,8 +230,7 @@ class _RNNBase(nn.Module):
         for label, s in (("h0", h0), ("c0", c0)):
             if s is None:
                 continue
-            if not isinstance(s, Tensor):
-                raise TypeError(f"{name}: expected {label} as a Tensor, got {type(s).__name__}")
+            check_tensor(name, label, s)
             if s.shape != expected:
                 raise ValueError(f"{name}: expected {label} of shape {expected} (D·num_layers, B, H) "
                                  f"for input of shape {x.shape}, got {s.shape}")
@@ -229,6 +241,7 @@ class _RNNBase(nn.Module):
                                 f"{backend.dtype_name(x.dtype)}")
 
     def extra_repr(self):
+        """The sizes and every option that differs from its default, as repr() shows them."""
         s = f"{self.input_size}, {self.hidden_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
@@ -247,6 +260,12 @@ class RNN(_RNNBase):
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
                  batch_first=False, dropout=0.0, bidirectional=False, bptt="manual", dtype="float32", device=None):
+        """
+        Args:
+            nonlinearity: φ, "tanh" or "relu".
+            input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, bptt,
+                dtype, device: as for LSTM and GRU (see _RNNBase.__init__).
+        """
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
