@@ -256,6 +256,13 @@ class Function:
     # ---- building the graph -------------------------------------------------
     @classmethod
     def apply(cls, *args):
+        """Run the op on args and, when autograd records, make this node of the graph.
+
+        Args:
+            *args: the op's arguments; Tensors are passed to forward as their arrays.
+        Returns:
+            a Tensor (a tuple of Tensors for an op with several outputs).
+        """
         # This runs once per op, forward and backward, so it is kept lean: one
         # pass over the arguments, and no graph bookkeeping under no_grad.
         raw, needs, all_numpy = [], [], True

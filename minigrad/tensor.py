@@ -22,6 +22,16 @@ _NDARRAY = backend.NUMPY.xp.ndarray      # the common case, recognised by type a
 
 
 class Tensor:
+    """An array with what reverse-mode autodiff needs to know about it.
+
+    Made by the constructors (mg.tensor, mg.zeros, ...) and by every op;
+    Tensor(array) wraps a backend array as it is (no copy).
+
+    Args:
+        data: an array of a minigrad backend (NumPy on "cpu", CuPy, array-api-strict).
+        requires_grad (bool): whether autograd tracks it (floating point only).
+        grad_fn: the graph node that made it (set by Function.apply; None for a leaf).
+    """
     __slots__ = ("_data", "grad", "grad_fn", "_requires_grad", "_output_nr", "_counter", "__weakref__",
                  "_hooks", "_retains_grad")        # these two set only when used (see hooks below)
     __array_ufunc__ = None     # `ndarray * tensor` calls Tensor.__rmul__, not NumPy
@@ -41,6 +51,7 @@ class Tensor:
     # ---- what it is ---------------------------------------------------------
     @property
     def requires_grad(self):
+        """Whether autograd tracks this tensor (settable on leaves; bool)."""
         return self._requires_grad
 
     @requires_grad.setter
@@ -68,14 +79,17 @@ class Tensor:
 
     @property
     def is_leaf(self):
+        """True if no op made this tensor inside the graph (grad_fn is None)."""
         return self.grad_fn is None
 
     @property
     def shape(self):
+        """The shape, a tuple of ints."""
         return tuple(self._data.shape)
 
     @property
     def ndim(self):
+        """The number of dims, an int."""
         return self._data.ndim
 
     @property
@@ -102,10 +116,12 @@ class Tensor:
 
     @property
     def dtype(self):
+        """The backend's dtype object (mg.backend.dtype_name(t.dtype) gives its name)."""
         return self._data.dtype
 
     @property
     def device(self):
+        """The device's name: "cpu", "cuda:0", "array_api_strict"."""
         return backend.of(self._data).name
 
     @property
@@ -118,12 +134,14 @@ class Tensor:
         return backend.of(self._data).to_host(self._data).copy()
 
     def item(self):
+        """The one element as a Python number. Returns: float, int or bool."""
         if self.numel() != 1:
             raise RuntimeError(f"item(): a Tensor with {self.numel()} elements cannot be converted to Scalar "
                                f"(shape {self.shape})")
         return self.numpy().reshape(()).item()
 
     def tolist(self):
+        """The values as nested Python lists (a number for a 0-d tensor)."""
         return self.numpy().tolist()
 
     def __float__(self):
