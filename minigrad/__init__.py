@@ -17,7 +17,10 @@ Where things live:
 """
 
 from minigrad import backend
-from minigrad.autograd import Function, enable_grad, grad, is_grad_enabled, no_grad
+from minigrad.autograd import (
+    Function, enable_grad, grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+    set_grad_enabled,
+)
 from minigrad.gradcheck import GradcheckError, gradcheck
 from minigrad.graph import render_dot, to_dot
 from minigrad.ops import (

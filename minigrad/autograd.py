@@ -29,40 +29,135 @@ no_grad and builds nothing; with create_graph=True the backward pass is
 itself recorded, and its results can be differentiated again.
 """
 
-import contextlib
+import contextvars
+import functools
 import heapq
 import itertools
+import weakref
 
 from minigrad import backend
 
-_grad_enabled = True
 _NDARRAY = backend.NUMPY.xp.ndarray      # the common case, recognised by type alone
 _sequence = itertools.count()            # numbers nodes in the order they are created
 
 
-@contextlib.contextmanager
-def no_grad():
-    """Inside this block ops build no graph (for evaluation and parameter updates)."""
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, False
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
+# ---- grad mode: one flag per thread -------------------------------------------
+# As in PyTorch, each thread has its own grad mode, and a new thread starts with
+# grad enabled: one thread's no_grad() (or its backward) never turns recording
+# off in another. The flag is a ContextVar rather than a threading.local: the
+# same per thread (a new thread starts from the default), and three times as
+# fast to read, on the path every op takes (Function.apply).
 
-
-@contextlib.contextmanager
-def enable_grad():
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, True
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
+_enabled = contextvars.ContextVar("minigrad_grad_enabled", default=True)
+_inference = contextvars.ContextVar("minigrad_inference_mode", default=False)
 
 
 def is_grad_enabled():
-    return _grad_enabled
+    """Whether ops record the graph in this thread (PyTorch's torch.is_grad_enabled).
+
+    Returns:
+        bool.
+    """
+    return _enabled.get()
+
+
+class _GradModeBlock:
+    """A block of code run in one grad mode: a context manager, or a decorator
+    (each call of the decorated function runs in a fresh block, so that calls
+    in several threads or recursive calls never share what is restored)."""
+
+    enabled, inference = False, False          # the mode inside the block
+
+    def __enter__(self):
+        self.previous = (_enabled.get(), _inference.get())
+        _enabled.set(self.enabled)
+        _inference.set(self.inference or self.previous[1])
+
+    def __exit__(self, *exc):
+        _enabled.set(self.previous[0])
+        _inference.set(self.previous[1])
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self._fresh():
+                return fn(*args, **kwargs)
+        return wrapper
+
+    def _fresh(self):
+        block = object.__new__(type(self))
+        block.enabled, block.inference = self.enabled, self.inference
+        return block
+
+
+class no_grad(_GradModeBlock):
+    """Inside this block ops build no graph (for evaluation and parameter updates),
+    in this thread only. A context manager, or a decorator (`@mg.no_grad()`)."""
+
+
+class enable_grad(_GradModeBlock):
+    """Inside this block ops record the graph again, even within no_grad (this
+    thread only). A context manager or a decorator."""
+
+    enabled = True
+
+
+class set_grad_enabled(_GradModeBlock):
+    """Switch grad mode on or off in this thread, as torch.set_grad_enabled.
+
+    Called as a function it switches at once; used as a context manager (or a
+    decorator) it also switches back on leaving the block.
+
+        mg.set_grad_enabled(False)         # from here on, no graph
+        with mg.set_grad_enabled(is_train):
+            loss = model(x)
+
+    Args:
+        mode (bool): True to record the graph, False not to.
+    """
+
+    def __init__(self, mode):
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_grad_enabled(): argument 'mode' must be bool, not {type(mode).__name__}")
+        self.enabled = mode
+        self.__enter__()                       # switch now: a plain call is a switch
+
+    def __enter__(self):
+        if not hasattr(self, "previous"):      # entered already by __init__
+            super().__enter__()
+
+    def __call__(self, fn):
+        self.__exit__()                        # as a decorator it switches only while fn runs
+        return super().__call__(fn)
+
+
+class inference_mode(_GradModeBlock):
+    """no_grad for inference, as torch.inference_mode: no graph inside the block.
+
+    PyTorch also marks the tensors made inside as inference tensors, which
+    later refuse to join a graph; minigrad's are ordinary tensors without a
+    history, so using them later as constants is allowed (docs/differences.md).
+
+    Args:
+        mode (bool): True (the default) for no graph; False changes nothing.
+    """
+
+    def __init__(self, mode=True):
+        if not isinstance(mode, bool):
+            raise TypeError(f"inference_mode(): argument 'mode' must be bool, not {type(mode).__name__}")
+        self.enabled, self.inference = (False, True) if mode else (None, False)
+
+    def __enter__(self):
+        if not self.inference:                 # inference_mode(False): leave the mode as it is
+            self.previous = (_enabled.get(), _inference.get())
+            return
+        super().__enter__()
+
+
+def is_inference_mode_enabled():
+    """Whether this thread is inside inference_mode(). Returns: bool."""
+    return _inference.get()
 
 
 _OUTPUT = object()   # marks "the op's own output" among the saved tensors
@@ -122,7 +217,9 @@ class Function:
     n_outputs = 1            # set by apply on the nodes of multi-output ops
     _to_save = ()            # what forward passed to save_for_backward, if it called it
     _saved = ()              # the same, as backward gets them (see _saved_form)
+    _saved_versions = ()     # for each saved tensor, its version when saved (None: a constant)
     _freed = False           # set by _release after a backward without retain_graph
+    _hooks = None            # {output number: [hook, ...]}: hooks of the tensors this node made
 
     # ---- used inside forward ------------------------------------------------
     def save_for_backward(self, *arrays):
@@ -135,8 +232,15 @@ class Function:
     # ---- used inside backward -----------------------------------------------
     @property
     def saved_tensors(self):
+        """What forward passed to save_for_backward, as Tensors (see there).
+        Raises RuntimeError if one of them was changed in place since."""
         if self._freed:
             raise RuntimeError(_FREED_MESSAGE.format(type(self).__name__))
+        # each saved tensor's version then and now: an in-place write since
+        # (through any alias) would make this backward silently wrong
+        for t, then in zip(self._saved, self._saved_versions):
+            if then is not None and _version_now(self, t) != then:
+                raise RuntimeError(_modified_message(self, t, then))
         # the output comes back as a Tensor made by this node, so that a backward
         # using it can be differentiated once more
         if self.n_outputs == 1:
@@ -152,6 +256,13 @@ class Function:
     # ---- building the graph -------------------------------------------------
     @classmethod
     def apply(cls, *args):
+        """Run the op on args and, when autograd records, make this node of the graph.
+
+        Args:
+            *args: the op's arguments; Tensors are passed to forward as their arrays.
+        Returns:
+            a Tensor (a tuple of Tensors for an op with several outputs).
+        """
         # This runs once per op, forward and backward, so it is kept lean: one
         # pass over the arguments, and no graph bookkeeping under no_grad.
         raw, needs, all_numpy = [], [], True
@@ -172,7 +283,7 @@ class Function:
             raise _named(e, cls, args) from None
         if type(result) is tuple:
             return _apply_multi(ctx, args, needs, result)
-        if not (_grad_enabled and any(needs) and backend.is_float(result.dtype)):   # integers carry no gradient
+        if not (_enabled.get() and any(needs) and backend.is_float(result.dtype)):   # integers carry no gradient
             return Tensor(result)
 
         ctx.needs_input_grad = tuple(needs)
@@ -182,10 +293,11 @@ class Function:
         ctx.edges = tuple([((a.grad_fn or a) if a._output_nr is None else Output(a.grad_fn, a._output_nr))
                            if need else None for a, need in zip(args, needs)])
         ctx._seq = next(_sequence)
-        if ctx._to_save:
-            ctx._saved = tuple([_saved_form(arr, args, result, ctx) for arr in ctx._to_save])
         y = Tensor(result, grad_fn=ctx)
         y._requires_grad = True             # a float output of an op that needs grad (checked above)
+        if ctx._to_save:
+            ctx._saved_versions = versions = []
+            ctx._saved = tuple([_saved_form(arr, args, result, ctx, (y,), versions) for arr in ctx._to_save])
         return y
 
     def _release(self):
@@ -197,43 +309,121 @@ class Function:
                          "_seq": self._seq, "_freed": True}
 
 
+class View(Function):
+    """An op whose output can share its input's memory: reshape, permute, basic
+    indexing, split/unbind, broadcast_to (NumPy's views).
+
+    Where the output does share memory (the backend tells), it also shares the
+    input's version counter, so that a write through either is seen by the
+    checks that read the other, and it is entered in the counter's list of
+    views, which the in-place ops consult (ops/inplace.py)."""
+
+    @classmethod
+    def apply(cls, x, *args):
+        out = super().apply(x, *args)
+        if isinstance(x, Tensor):
+            for y in (out if type(out) is tuple else (out,)):
+                if backend.of(x._data).shares_memory(y._data, x._data):
+                    y._version = x._version
+                    # (views made under no_grad are not listed: as in PyTorch, they
+                    # stay constants whatever is later recorded on what they view)
+                    if _enabled.get():
+                        x._version.add_view(y, x, cls, args)
+        return out
+
+
+class StaleHistory(Function):
+    """The history given to a tensor whose values an in-place op recorded by
+    autograd changed through another tensor sharing its memory (a view of it,
+    or the tensor it is a view of). Its old history no longer matches its
+    values, so a gradient through it would be wrong: backward raises instead."""
+
+    def __init__(self, shape=()):
+        self.edges, self.needs_input_grad, self.out_shape = (), (), shape
+        self._seq = next(_sequence)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(
+            f"backward: a tensor of shape {ctx.out_shape} was used after an in-place op changed its values "
+            "through another tensor sharing its memory (a view of it, or the tensor it is a view of), while "
+            "autograd recorded that op; its history no longer matches its values. Take the view again "
+            "after the in-place op, or write out of place (y = x * 2 instead of x *= 2).")
+
+
 def _apply_multi(ctx, args, needs, results):
     """apply's second half for an op whose forward returned a tuple of arrays:
     a tuple of Tensors, output i knowing it is output i of this node."""
-    if not (_grad_enabled and any(needs) and backend.is_float(results[0].dtype)):
+    if not (_enabled.get() and any(needs) and backend.is_float(results[0].dtype)):
         return tuple([Tensor(r) for r in results])
     ctx.needs_input_grad = tuple(needs)
     ctx.n_outputs = len(results)
     ctx.out_shape = tuple([tuple(r.shape) for r in results])     # one shape per output
     ctx.edges = tuple([_edge_of(a) if need else None for a, need in zip(args, needs)])
     ctx._seq = next(_sequence)
-    if ctx._to_save:
-        ctx._saved = tuple([_saved_form(arr, args, results, ctx) for arr in ctx._to_save])
     ys = []
     for i, r in enumerate(results):
         y = Tensor(r, grad_fn=ctx)
         y._requires_grad, y._output_nr = True, i
         ys.append(y)
+    if ctx._to_save:
+        ctx._saved_versions = versions = []
+        ctx._saved = tuple([_saved_form(arr, args, results, ctx, ys, versions) for arr in ctx._to_save])
     return tuple(ys)
 
 
-def _saved_form(arr, args, result, ctx):
+def _version_now(node, saved):
+    """The version of a saved input Tensor or of output i of the node, now.
+    A tensor that never got a Version (nothing aliased or wrote it) is at 0."""
+    if isinstance(saved, Tensor):
+        return 0 if saved._counter is None else saved._counter.value
+    return node._out_versions[0 if saved is _OUTPUT else saved].value
+
+
+def _saved_form(arr, args, result, ctx, outputs, versions):
     """What save_for_backward keeps of one array: the output (as a marker, so
-    that no Tensor refers to its own node), an input Tensor, or a constant."""
+    that no Tensor refers to its own node), an input Tensor, or a constant.
+    Appends to `versions` the version it has now, for backward to check
+    (None for a constant: nothing else holds it). Only what is saved is
+    counted, so ops that save nothing pay nothing."""
     if arr is result:
         ctx._out_data = backend.ensure_array(result)
+        counter = outputs[0]._version                    # the output's counter, made now
+        ctx._out_versions = (counter,)
+        versions.append(counter.value)
         return _OUTPUT
     if type(result) is tuple:                        # a multi-output op: is it output i?
         for i, r in enumerate(result):
             if arr is r:
                 ctx._out_data = tuple([backend.ensure_array(r) for r in result])
+                ctx._out_versions = tuple([y._version for y in outputs])
+                versions.append(outputs[i]._version.value)
                 return _OutputNumber(i)
     for a in args:
         if isinstance(a, Tensor) and a._data is arr:
+            v = a._counter
+            versions.append(0 if v is None else v.value)
             return a
+    versions.append(None)
     if hasattr(arr, "shape"):
         return Tensor(arr)                           # an array forward made: a constant
     return arr                                       # a Python number stays one
+
+
+def _modified_message(node, saved, then):
+    """PyTorch's error for a saved tensor changed in place, naming the op that saved it."""
+    op = type(node).__name__
+    if isinstance(saved, Tensor):
+        what = f"[{backend.dtype_name(saved.dtype)} tensor of shape {saved.shape}], saved by {op},"
+    else:
+        i = 0 if saved is _OUTPUT else int(saved)
+        data = node._out_data if saved is _OUTPUT else node._out_data[i]
+        what = (f"[{backend.dtype_name(data.dtype)} tensor of shape {tuple(data.shape)}], "
+                f"which is output {i} of {op},")
+    return ("one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: {what} is at version {_version_now(node, saved)}; expected version {then} instead. "
+            f"Hint: {op} saved it for its backward; make the in-place change after backward, or "
+            "compute out of place (y = x * 2 instead of x *= 2).")
 
 
 _FREED_MESSAGE = ("{}: trying to backward through the graph a second time; its saved tensors were "
@@ -297,7 +487,9 @@ def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
     if targets is not None:
         leads = set()
         for node in _topological_order([_node_of(r) for r in roots]):   # inputs first: a node
-            for e in node.edges:                                        # sees its parents' verdicts
+            if type(node) is StaleHistory:                              # sees its parents' verdicts;
+                leads.add(id(node))                                     # a stale history might lead
+            for e in node.edges:                                        # anywhere: it must run (and raise)
                 if e is not None and (id(_node_of(e)) in targets or id(_node_of(e)) in leads):
                     leads.add(id(node))
                     break
@@ -312,6 +504,8 @@ def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
         while waiting:
             _, node = heapq.heappop(waiting)   # the youngest node: all its consumers have run
             _, g = pending.pop(id(node))
+            if node._hooks is not None:        # hooks of the tensors it made: they see g first
+                g = _run_node_hooks(node, g)
             if targets is not None:
                 if id(node) in targets:
                     captured[id(node)] = (node, g)
@@ -337,8 +531,7 @@ def _run_backward(roots, grads, retain_graph, create_graph, targets=None):
                 node._release()
             for edge, gi in zip(node.edges, input_grads):
                 if edge is not None and gi is not None:
-                    _check_grad(node, edge, gi)
-                    _accumulate(pending, waiting, edge, gi)
+                    _accumulate(pending, waiting, edge, _check_grad(node, edge, gi))
 
     captured.update(pending)                   # what is left has reached leaves
     return captured
@@ -369,7 +562,9 @@ def _accumulate_output(pending, waiting, node, i, g):
 
 
 def _check_grad(node, edge, g):
-    """A backward's result for one input: a Tensor of that input's shape."""
+    """A backward's result for one input: a Tensor of that input's shape; for a
+    leaf, also of its dtype (a float32 leaf used with a float64 tensor gets a
+    float32 gradient, as in PyTorch)."""
     if not isinstance(g, Tensor):
         raise TypeError(f"{type(node).__name__}.backward returned a {type(g).__name__}, not a Tensor; "
                         "a backward working on raw arrays wraps its results with mg.Tensor(array)")
@@ -377,6 +572,13 @@ def _check_grad(node, edge, g):
     if g.shape != expected:
         raise RuntimeError(f"{type(node).__name__}.backward returned a gradient of shape {g.shape} for an "
                            f"input of shape {expected}; each gradient must have its input's shape")
+    if isinstance(edge, Tensor) and g.dtype is not edge.dtype and _dtype_differs(g, edge):
+        g = g.astype(edge.dtype)
+    return g
+
+
+def _dtype_differs(a, b):
+    return backend.dtype_name(a.dtype) != backend.dtype_name(b.dtype)
 
 
 def _edge_of(t):
@@ -423,9 +625,16 @@ def _seed_grad(t, grad, op):
                                f"this output has shape {t.shape}. Pass grad= of that shape.")
         return Tensor(backend.of(t._data).full(t.shape, 1, t.dtype))
     if not isinstance(grad, Tensor):
-        grad = Tensor(backend.of(t._data).asarray(grad, t.dtype))
+        if not (backend.is_host_array(grad) or isinstance(grad, (int, float, list, tuple))
+                or backend.is_host_scalar(grad)):
+            raise TypeError(f"{op}: grad must be a Tensor (or an array or a number), got {type(grad).__name__}")
+        try:
+            grad = Tensor(backend.of(t._data).asarray(grad, t.dtype))
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"{op}: grad must be a Tensor of numbers: {e}") from None
     if grad.shape != t.shape:
-        raise ValueError(f"{op}: grad has shape {grad.shape} but the output has shape {t.shape}")
+        raise RuntimeError(f"{op}: Mismatch in shape: grad has shape {grad.shape} but the output has "
+                           f"shape {t.shape}")
     if grad.device != t.device:
         raise RuntimeError(f"{op}: grad is on device {grad.device} but the output is on {t.device}")
     if backend.dtype_name(grad.dtype) != backend.dtype_name(t.dtype):
@@ -443,6 +652,9 @@ def backward(t, grad=None, retain_graph=False, create_graph=False):
     for leaf, gi in result.values():
         if not isinstance(leaf, Tensor):
             continue
+        hooks = getattr(leaf, "_hooks", None)
+        if hooks:
+            gi = _run_hooks(hooks, gi, leaf)
         if not create_graph:
             gi = gi.detach()
         leaf.grad = gi if leaf.grad is None else leaf.grad + gi
@@ -456,12 +668,16 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     again: Hessian-vector products, gradient penalties, Newton steps.
     """
     single = isinstance(inputs, Tensor)
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    inputs = [inputs] if single else list(inputs)
+    outputs = _tensors(outputs, "outputs")
+    inputs = _tensors(inputs, "inputs")
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs]
+    grad_outputs = list(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs; "
+                           "give one per output (None for a scalar output)")
     if retain_graph is None:
         retain_graph = create_graph
     for i, x in enumerate(inputs):
@@ -485,10 +701,129 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if gi is None and not allow_unused:
             raise RuntimeError(f"grad: input {i} was not used to compute the outputs "
                                "(pass allow_unused=True to get None for it)")
+        if gi is not None and _dtype_differs(gi, inputs[i]):   # a non-leaf input's gradient, too
+            gi = gi.astype(inputs[i].dtype)
+        hooks = getattr(inputs[i], "_hooks", None) if inputs[i].is_leaf else None
+        if gi is not None and hooks:
+            gi = _run_hooks(hooks, gi, inputs[i])
         if gi is not None and not create_graph:
             gi = gi.detach()
         grads.append(gi)
     return grads[0] if single else tuple(grads)
+
+
+def _tensors(ts, what):
+    """grad()'s outputs or inputs: a Tensor or a sequence of them, as a list."""
+    if isinstance(ts, Tensor):
+        return [ts]
+    if isinstance(ts, (list, tuple)) and ts and all(isinstance(t, Tensor) for t in ts):
+        return list(ts)
+    got = type(ts).__name__ if not isinstance(ts, (list, tuple)) else \
+        f"a {type(ts).__name__} of {', '.join(sorted({type(t).__name__ for t in ts})) or 'nothing'}"
+    raise TypeError(f"grad: {what} must be a Tensor or a non-empty sequence of Tensors, got {got}")
+
+
+# ---- hooks: seeing, and replacing, the gradient of one tensor -------------------
+# A leaf keeps its hooks in `._hooks`; a tensor made by an op keeps them on
+# that op's node, under its output number, since the walk meets the node, not
+# the tensor: the node's gradient (for that output) is the tensor's.
+
+class RemovableHandle:
+    """What register_hook returns: `.remove()` takes the hook off again."""
+
+    def __init__(self, hooks, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self):
+        """Take the hook off (again: no effect)."""
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
+def register_hook(t, hook):
+    """Call hook(grad) each time t's gradient is computed, as Tensor.register_hook.
+
+    Args:
+        t: a Tensor that requires grad.
+        hook: a function of the gradient (a Tensor like t) returning None, or a
+            Tensor of t's shape to use instead.
+    Returns:
+        a RemovableHandle.
+    """
+    if not callable(hook):
+        raise TypeError(f"register_hook: expected a function of the gradient, got {type(hook).__name__}")
+    if not t.requires_grad:
+        raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't require gradient")
+    return _add_hook(t, hook)
+
+
+def _add_hook(t, hook, retains=False):
+    if t.grad_fn is None:
+        if getattr(t, "_hooks", None) is None:
+            t._hooks = []
+        hooks = t._hooks
+    else:
+        node = t.grad_fn
+        if node._hooks is None:
+            node._hooks = {}
+        hooks = node._hooks.setdefault(t._output_nr or 0, [])
+        hook = _ForTensor(hook, t, retains)
+    # retain_grad's hook stays last, so that .grad holds what the other hooks made of it
+    at = len(hooks) - 1 if hooks and getattr(hooks[-1], "retains", False) and not retains else len(hooks)
+    hooks.insert(at, hook)
+    return RemovableHandle(hooks, hook)
+
+
+class _ForTensor:
+    """A non-leaf tensor's hook, kept on its node with the tensor's shape and
+    dtype (the gradient it sees has them), not the tensor itself."""
+
+    def __init__(self, hook, t, retains):
+        self.hook, self.shape, self.dtype, self.retains = hook, t.shape, t.dtype, retains
+
+    def __call__(self, g):
+        return self.hook(g)
+
+
+def retain_grad(t):
+    """Keep the gradient of a non-leaf tensor in its .grad, as Tensor.retain_grad
+    (a leaf keeps its own anyway). Runs after the tensor's other hooks."""
+    if not t.requires_grad:
+        raise RuntimeError("retain_grad: can't retain_grad on Tensor that has requires_grad=False")
+    if t.grad_fn is None or getattr(t, "_retains_grad", False):
+        return
+    ref = weakref.ref(t)                # the node must not keep the tensor alive
+
+    def keep(g):
+        target = ref()
+        if target is not None:
+            g = g.detach()
+            target.grad = g if target.grad is None else target.grad + g
+    _add_hook(t, keep, retains=True)
+    t._retains_grad = True
+
+
+def _run_node_hooks(node, g):
+    if type(g) is list:                                     # a multi-output node: one slot per output
+        return [gi if gi is None or i not in node._hooks else _run_hooks(node._hooks[i], gi, None)
+                for i, gi in enumerate(g)]
+    return _run_hooks(node._hooks.get(0, ()), g, None)
+
+
+def _run_hooks(hooks, g, leaf):
+    """g through each hook in turn; a hook returning a Tensor replaces g."""
+    for hook in list(hooks):
+        like = leaf if leaf is not None else hook
+        if _dtype_differs(g, like):                          # the gradient of a tensor has its dtype
+            g = g.astype(like.dtype)
+        out = hook(g)
+        if out is not None:
+            if not isinstance(out, Tensor) or out.shape != like.shape:
+                what = out.shape if isinstance(out, Tensor) else type(out).__name__
+                raise RuntimeError(f"register_hook: a hook returned {what} for a gradient of shape "
+                                   f"{like.shape}; return None or a Tensor of that shape")
+            g = out
+    return g
 
 
 # imported last: Tensor's methods call back into this module

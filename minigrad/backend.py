@@ -110,6 +110,11 @@ class Backend:
         """
         np.add.at(target, index, values)
 
+    def put(self, target, index, values):
+        """target[index] = values in place, for any index x[index] reads
+        (the standard's __setitem__ takes only basic indices and masks)."""
+        target[index] = values
+
     def einsum(self, subscripts, *arrays):
         """np.einsum on this backend's arrays (the standard has no einsum).
 
@@ -139,6 +144,15 @@ class Backend:
         """
         return np.asarray(a)
 
+    def shares_memory(self, a, b):
+        """Whether arrays a and b may share memory (one a view of the other);
+        a check of their bounds, so cheap."""
+        return np.may_share_memory(a, b)
+
+    def writeable(self, a):
+        """False for a read-only array (NumPy's broadcast_to returns one)."""
+        return a.flags.writeable
+
 
 class _CuPy(Backend):
     def asarray(self, data, dtype=None):
@@ -166,6 +180,12 @@ class _CuPy(Backend):
     def to_host(self, a):
         return a.get()
 
+    def shares_memory(self, a, b):
+        return self.xp.may_share_memory(a, b)
+
+    def writeable(self, a):
+        return True
+
 
 class _Strict(Backend):
     # array-api-strict keeps a NumPy array inside each of its arrays. The
@@ -174,6 +194,9 @@ class _Strict(Backend):
     def scatter_add(self, target, index, values):
         index = _strict_unwrap(index)
         np.add.at(target._array, index, values._array)
+
+    def put(self, target, index, values):
+        target._array[_strict_unwrap(index)] = getattr(values, "_array", values)
 
     def einsum(self, subscripts, *arrays):
         result = np.einsum(subscripts, *[a._array for a in arrays])
@@ -187,6 +210,12 @@ class _Strict(Backend):
 
     def to_host(self, a):
         return np.asarray(a._array).copy()
+
+    def shares_memory(self, a, b):
+        return np.may_share_memory(a._array, b._array)
+
+    def writeable(self, a):
+        return a._array.flags.writeable
 
 
 def _strict_unwrap(index):

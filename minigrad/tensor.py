@@ -13,22 +13,37 @@ Every method here is a thin call into ops/ or autograd.py, where the math is.
 
 import math
 import numbers
+import weakref
 
 import minigrad.backend as backend
 
 DEFAULT_DTYPE = "float32"
+_NDARRAY = backend.NUMPY.xp.ndarray      # the common case, recognised by type alone
 
 
 class Tensor:
-    __slots__ = ("_data", "grad", "grad_fn", "_requires_grad", "_output_nr", "_version", "__weakref__")
+    """An array with what reverse-mode autodiff needs to know about it.
+
+    Made by the constructors (mg.tensor, mg.zeros, ...) and by every op;
+    Tensor(array) wraps a backend array as it is (no copy).
+
+    Args:
+        data: an array of a minigrad backend (NumPy on "cpu", CuPy, array-api-strict).
+        requires_grad (bool): whether autograd tracks it (floating point only).
+        grad_fn: the graph node that made it (set by Function.apply; None for a leaf).
+    """
+    __slots__ = ("_data", "grad", "grad_fn", "_requires_grad", "_output_nr", "_counter", "__weakref__",
+                 "_hooks", "_retains_grad")        # these two set only when used (see hooks below)
     __array_ufunc__ = None     # `ndarray * tensor` calls Tensor.__rmul__, not NumPy
 
     def __init__(self, data, requires_grad=False, grad_fn=None):
-        self._data = backend.ensure_array(data)   # the backend array (NumPy's 0-d scalars made arrays)
+        if type(data) is not _NDARRAY:            # NumPy's 0-d scalars made arrays; lists refused
+            data = _backend_array(data)
+        self._data = data                         # the backend array
         self.grad = None                 # a Tensor like self, filled by backward()
         self.grad_fn = grad_fn           # the node that made this tensor, None for leaves
         self._output_nr = None           # i if this is output i of a multi-output op
-        self._version = Version()        # counts in-place writes; shared by every alias of the array
+        self._counter = None             # its Version, made when first needed (see _version)
         self._requires_grad = False
         if requires_grad:
             self.requires_grad = True
@@ -36,19 +51,35 @@ class Tensor:
     # ---- what it is ---------------------------------------------------------
     @property
     def requires_grad(self):
+        """Whether autograd tracks this tensor (settable on leaves; bool)."""
         return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, value):
         if value and not backend.is_float(self._data.dtype):
-            raise TypeError(f"only floating-point tensors can require gradients; "
-                            f"this one has dtype {backend.dtype_name(self._data.dtype)}")
+            raise RuntimeError(f"requires_grad: only Tensors of floating point dtype can require gradients; "
+                               f"this one has dtype {backend.dtype_name(self._data.dtype)}")
         if not value and self.grad_fn is not None:
-            raise RuntimeError("requires_grad can only be switched off on a leaf; use .detach()")
+            raise RuntimeError("requires_grad: can only be switched off on a leaf; use .detach()")
         self._requires_grad = bool(value)
 
     @property
+    def _version(self):
+        """The Version counting in-place writes to this tensor's array, shared by
+        every alias of it. Made when first asked for: most tensors are never
+        written, aliased or saved, and never need one."""
+        v = self._counter
+        if v is None:
+            v = self._counter = Version()
+        return v
+
+    @_version.setter
+    def _version(self, version):
+        self._counter = version
+
+    @property
     def is_leaf(self):
+        """True if no op made this tensor inside the graph (grad_fn is None)."""
         return self.grad_fn is None
 
     @property
@@ -105,7 +136,8 @@ class Tensor:
     def item(self):
         """The value of a one-element tensor as a Python number."""
         if self.numel() != 1:
-            raise ValueError(f"item(): only one-element tensors can be converted; shape is {self.shape}")
+            raise RuntimeError(f"item(): a Tensor with {self.numel()} elements cannot be converted to Scalar "
+                               f"(shape {self.shape})")
         return self.numpy().reshape(()).item()
 
     def tolist(self):
@@ -119,6 +151,9 @@ class Tensor:
         return int(self.item())
 
     def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"bool(): Boolean value of Tensor with more than one value is ambiguous "
+                               f"(shape {self.shape})")
         return bool(self.item())
 
     def __repr__(self):
@@ -145,19 +180,53 @@ class Tensor:
         t._version = self._version
         return t
 
-    def _write(self, array):
-        """Write `array` (broadcastable to self's shape) into self's own array, in
-        place, and count the write: every alias sees it, backward can check it.
-        The one way the library changes a tensor's values (in-place ops,
-        optimizer steps, initialisers, load_state_dict)."""
+    def _write(self, array, index=Ellipsis):
+        """Write `array` (or a number; broadcastable to self[index]) into self's
+        own array, in place, and count the write: every alias sees it, backward
+        can check it. The one way the library changes a tensor's values
+        (in-place ops, optimizer steps, initialisers, load_state_dict)."""
         b = backend.of(self._data)
-        self._data[...] = array if backend.of(array) is b else b.asarray(backend.of(array).to_host(array))
+        array = backend.ensure_array(array)
+        if hasattr(array, "shape") and backend.of(array) is not b:      # from another device: via the host
+            array = b.asarray(backend.of(array).to_host(array))
+        b.put(self._data, index, array)
         self._version.value += 1
 
-    def zero_(self):
-        """Set the data to zeros in place (outside the graph)."""
-        self._data = backend.of(self._data).zeros(self.shape, self.dtype)
+    # ---- hooks: watching a gradient (autograd.py) ------------------------------
+    def requires_grad_(self, requires_grad=True):
+        """Set requires_grad in place, as torch.Tensor.requires_grad_.
+
+        Args:
+            requires_grad (bool): True (the default) or False (leaves only).
+        Returns:
+            self.
+        """
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' must be bool, "
+                            f"not {type(requires_grad).__name__}")
+        self.requires_grad = requires_grad
         return self
+
+    def register_hook(self, hook):
+        """hook(grad) runs each time this tensor's gradient is computed; it may
+        return a Tensor of the same shape to use instead.
+
+        Args:
+            hook: a function of a Tensor shaped like self.
+        Returns:
+            a handle whose .remove() takes the hook off.
+        """
+        return autograd.register_hook(self, hook)
+
+    def retain_grad(self):
+        """Keep this non-leaf tensor's gradient in .grad after backward
+        (added up over backward calls, as a leaf's is). Returns None."""
+        autograd.retain_grad(self)
+
+    @property
+    def retains_grad(self):
+        """True if retain_grad() was called on this non-leaf tensor."""
+        return self.grad_fn is not None and getattr(self, "_retains_grad", False)
 
     def backward(self, grad=None, retain_graph=False, create_graph=False):
         """Accumulate d(self)/d(leaf) into every leaf's .grad. See autograd.backward."""
@@ -423,6 +492,59 @@ class Tensor:
             raise RuntimeError(f"t: expects a tensor with at most 2 dims, got {self.ndim} (shape {self.shape}); "
                                "use transpose or mT")
         return ops.transpose(self, 0, -1)
+
+    # ---- in-place ops: written into this tensor's own array (ops/inplace.py) ----
+    # Under no_grad they write into this tensor's array, seen by every alias;
+    # with autograd recording they are recorded, so gradients flow through them.
+    # Each returns self (item assignment returns nothing, as in Python).
+    def __iadd__(self, other): return ops.add_(self, other)
+    def __isub__(self, other): return ops.sub_(self, other)
+    def __imul__(self, other): return ops.mul_(self, other)
+    def __itruediv__(self, other): return ops.div_(self, other)
+
+    def __setitem__(self, index, value):
+        """self[index] = value, in place. Args: index as for self[index]; value a
+        number or a Tensor broadcastable to self[index]'s shape. See ops.setitem."""
+        ops.setitem(self, index, value)
+
+    def add_(self, other, alpha=1):
+        """self += alpha * other, in place. Args: other (Tensor or number, broadcastable
+        to self's shape), alpha (number). Returns: self."""
+        return ops.add_(self, other, alpha)
+
+    def sub_(self, other, alpha=1):
+        """self -= alpha * other, in place. Args: other (Tensor or number, broadcastable
+        to self's shape), alpha (number). Returns: self."""
+        return ops.sub_(self, other, alpha)
+
+    def mul_(self, other):
+        """self *= other, in place. Args: other (Tensor or number, broadcastable to
+        self's shape). Returns: self."""
+        return ops.mul_(self, other)
+
+    def div_(self, other):
+        """self /= other, in place (floating-point self only). Args: other (Tensor or
+        number, broadcastable to self's shape). Returns: self."""
+        return ops.div_(self, other)
+
+    def clamp_(self, min=None, max=None):
+        """self clipped to [min, max], in place. Args: min, max (numbers; one may be
+        None). Returns: self."""
+        return ops.clamp_(self, min, max)
+
+    def fill_(self, value):
+        """Every element set to value, in place. Args: value (number or 0-d Tensor).
+        Returns: self."""
+        return ops.fill_(self, value)
+
+    def zero_(self):
+        """Every element set to 0, in place. Returns: self."""
+        return ops.zero_(self)
+
+    def copy_(self, src):
+        """src's values copied in, in place. Args: src (Tensor broadcastable to
+        self's shape; cast to self's dtype, moved to self's device). Returns: self."""
+        return ops.copy_(self, src)
 
     @property
     def T(self):
@@ -952,11 +1074,30 @@ class Tensor:
 
 
 class Version:
-    """The number of in-place writes to one array, shared by all its aliases."""
-    __slots__ = ("value",)
+    """The number of in-place writes to one array, shared by all its aliases.
+
+    `views` lists the tensors that share the array through view ops (reshape,
+    basic indexing, ...), the one they were taken from first, as
+    [weakref to the tensor, weakref to its source, the view op, its arguments]
+    (source, op and arguments None for the first): what an in-place op
+    recorded by autograd must update or mark stale (ops/inplace.py). None until
+    a view is taken. Aliases made by detach() and .data share the count but
+    are not listed: they are outside the graph by definition."""
+    __slots__ = ("value", "views")
 
     def __init__(self):
         self.value = 0
+        self.views = None
+
+    def add_view(self, view, source, op, args):
+        """Enter `view`, made from `source` by `op(source, *args)`, in the list."""
+        views = self.views
+        if views is None:
+            views = self.views = [[weakref.ref(source), None, None, None]]
+        views.append([weakref.ref(view), weakref.ref(source), op, args])
+        n = len(views)
+        if n >= 16 and n & (n - 1) == 0:        # at 16, 32, 64, ...: drop the dead, so
+            views[:] = [e for e in views if e[0]() is not None]   # the list stays ~ the live views
 
 
 def _shape_arg(args):
@@ -975,17 +1116,31 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     a NumPy array keeps its dtype unless `dtype` is given. An array of another
     library (a torch.Tensor) is read through __dlpack__ or __array__, its
     dtype kept, without minigrad importing that library.
+
+    Args:
+        data: nested lists of numbers, a number, an array of any backend, or a Tensor.
+        dtype: a name such as "float32" (default: inferred as above).
+        device: "cpu" (default), "cuda", "cuda:N" or "array_api_strict".
+        requires_grad (bool): whether autograd tracks it (floating point only).
+    Returns:
+        a Tensor of data's shape.
     """
-    b = backend.get(device)
+    _check_requires_grad(requires_grad, "tensor")
+    b = _backend_for(device, "tensor")
     if isinstance(data, Tensor):
         data = data.numpy()                    # a host copy
     elif backend.is_device_array(data):        # an array of a backend (CuPy, the stand-in): via the host
         data = backend.of(data).to_host(data)
     elif backend.is_foreign_array(data):       # a torch.Tensor and the like: read through __dlpack__ / __array__
         data = backend.foreign_to_host(data)
-    if dtype is None:
-        dtype = backend.infer_dtype(data, DEFAULT_DTYPE)
-    return Tensor(b.asarray(data, dtype), requires_grad=requires_grad)
+    with _named("tensor()"):
+        if dtype is None:
+            dtype = backend.infer_dtype(data, DEFAULT_DTYPE)
+        array = b.asarray(data, dtype)
+    if requires_grad and not backend.is_float(array.dtype):
+        raise RuntimeError(f"tensor(): only Tensors of floating point dtype can require gradients, "
+                           f"got dtype {backend.dtype_name(array.dtype)}")
+    return Tensor(array, requires_grad=requires_grad)
 
 
 def from_numpy(ndarray):
@@ -1005,141 +1160,150 @@ def from_numpy(ndarray):
     return Tensor(ndarray)
 
 
-def _shape(shape, op="tensor"):
-    """A constructor's size arguments, as ints: zeros(2, 3) or zeros((2, 3))."""
+def _backend_array(data):
+    """Tensor(data)'s check: an array of a backend (a NumPy scalar made a 0-d array)."""
+    if isinstance(data, _NDARRAY) or backend.is_device_array(data):
+        return data
+    if backend.is_host_scalar(data):
+        return backend.ensure_array(data)
+    raise TypeError(f"Tensor: expected an array of a minigrad backend, got {type(data).__name__}; "
+                    "use mg.tensor(data) to make a tensor from lists and numbers")
+
+
+def _backend_for(device, op):
+    with _named(op):
+        return backend.get(device)
+
+
+def _check_requires_grad(requires_grad, op):
+    if not isinstance(requires_grad, bool):
+        raise TypeError(f"{op}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+
+
+class _named:
+    """Errors raised inside (by NumPy or the backend) come out as the same
+    type, the message prefixed with the op the user called."""
+
+    def __init__(self, op):
+        self.op = op
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, e, tb):
+        if kind in (TypeError, ValueError, IndexError, RuntimeError) and not str(e).startswith(self.op):
+            raise kind(f"{self.op}: {e}") from None
+        return False
+
+
+def _shape(shape, op="shape"):
+    """Sizes given as f(2, 3) or f((2, 3)), checked: non-negative integers."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     for s in shape:
-        if isinstance(s, bool) or not isinstance(s, numbers.Integral):
-            raise TypeError(f"{op}: sizes must be integers, got {type(s).__name__} {s!r} in {shape}")
+        if not isinstance(s, numbers.Integral) or isinstance(s, bool):
+            raise TypeError(f"{op}(): size must be a tuple of ints, but found element of type "
+                            f"{type(s).__name__} in {shape}")
         if s < 0:
-            raise RuntimeError(f"{op}: sizes must be non-negative, got {s} in {shape}")
+            raise RuntimeError(f"{op}(): trying to create tensor with negative dimension {s}: {shape}")
     return tuple(int(s) for s in shape)
 
 
-def _dtype(dtype, op):
-    """A constructor's dtype, checked: a TypeError naming the constructor otherwise."""
-    if not backend.is_dtype(dtype):
-        raise TypeError(f"{op}: unsupported dtype {dtype!r}")
-    return dtype
+def _made(op, make, requires_grad):
+    """make() under op's name; then requires_grad, checked."""
+    _check_requires_grad(requires_grad, op)
+    with _named(op + "()"):
+        array = make()
+    if requires_grad and not backend.is_float(array.dtype):
+        raise RuntimeError(f"{op}(): only Tensors of floating point dtype can require gradients, "
+                           f"got dtype {backend.dtype_name(array.dtype)}")
+    return Tensor(array, requires_grad=requires_grad)
 
 
 def zeros(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    """A tensor of zeros.
-
-    Args:
-        *shape: ints, or one tuple of them.
-        dtype, device, requires_grad: as for tensor().
-    Returns:
-        A new leaf of that shape.
-    """
-    b = backend.get(device)
-    return Tensor(b.zeros(_shape(shape, "zeros"), _dtype(dtype, "zeros")), requires_grad=requires_grad)
+    """A tensor of zeros. Args: sizes (ints, or one tuple), dtype, device, requires_grad.
+    Returns: a Tensor of that shape."""
+    shape, b = _shape(shape, "zeros"), _backend_for(device, "zeros")
+    return _made("zeros", lambda: b.zeros(shape, dtype), requires_grad)
 
 
 def ones(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    """A tensor of ones.
-
-    Args:
-        *shape: ints, or one tuple of them.
-        dtype, device, requires_grad: as for tensor().
-    Returns:
-        A new leaf of that shape.
-    """
-    b = backend.get(device)
-    return Tensor(b.full(_shape(shape, "ones"), 1, _dtype(dtype, "ones")), requires_grad=requires_grad)
+    """A tensor of ones. Args: sizes (ints, or one tuple), dtype, device, requires_grad.
+    Returns: a Tensor of that shape."""
+    shape, b = _shape(shape, "ones"), _backend_for(device, "ones")
+    return _made("ones", lambda: b.full(shape, 1, dtype), requires_grad)
 
 
 def full(shape, fill_value, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    """A tensor filled with one value.
-
-    Args:
-        shape: a tuple of ints (or one int).
-        fill_value: the number every element takes.
-        dtype, device, requires_grad: as for tensor().
-    Returns:
-        A new leaf of that shape.
-    """
-    shape = _shape((shape,), "full")
-    return Tensor(backend.get(device).full(shape, fill_value, _dtype(dtype, "full")), requires_grad=requires_grad)
+    """A tensor filled with fill_value. Args: shape (int or tuple), fill_value
+    (a number), dtype, device, requires_grad. Returns: a Tensor of that shape."""
+    shape, b = _shape((shape,), "full"), _backend_for(device, "full")
+    if not isinstance(fill_value, numbers.Number) and not backend.is_host_scalar(fill_value):
+        raise TypeError(f"full(): fill_value must be a number, got {type(fill_value).__name__}")
+    return _made("full", lambda: b.full(shape, fill_value, dtype), requires_grad)
 
 
 def zeros_like(t, requires_grad=False):
-    """Zeros of t's shape, dtype and device.
-
-    Args:
-        t: a Tensor.
-        requires_grad: whether the new leaf requires grad.
-    Returns:
-        A new leaf of t's shape.
-    """
-    return Tensor(backend.of(t._data).zeros(t.shape, t.dtype), requires_grad=requires_grad)
+    """Zeros of t's shape, dtype and device. Args: t (a Tensor). Returns: a Tensor."""
+    _check_tensor(t, "zeros_like")
+    return _made("zeros_like", lambda: backend.of(t._data).zeros(t.shape, t.dtype), requires_grad)
 
 
 def ones_like(t, requires_grad=False):
-    """Ones of t's shape, dtype and device.
+    """Ones of t's shape, dtype and device. Args: t (a Tensor). Returns: a Tensor."""
+    _check_tensor(t, "ones_like")
+    return _made("ones_like", lambda: backend.of(t._data).full(t.shape, 1, t.dtype), requires_grad)
 
-    Args:
-        t: a Tensor.
-        requires_grad: whether the new leaf requires grad.
-    Returns:
-        A new leaf of t's shape.
-    """
-    return Tensor(backend.of(t._data).full(t.shape, 1, t.dtype), requires_grad=requires_grad)
+
+def _check_tensor(t, op):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(t).__name__}")
 
 
 def randn(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
     """Standard normal samples from the generator manual_seed seeds.
-
-    Args:
-        *shape: ints, or one tuple of them.
-        dtype, device, requires_grad: as for tensor().
-    Returns:
-        A new leaf of that shape.
-    """
-    b = backend.get(device)
-    return Tensor(backend.random_normal(_shape(shape, "randn"), _dtype(dtype, "randn"), b),
-                  requires_grad=requires_grad)
+    Args: sizes (ints, or one tuple), dtype (floating point), device, requires_grad.
+    Returns: a Tensor of that shape."""
+    shape, b = _shape(shape, "randn"), _backend_for(device, "randn")
+    _check_float(dtype, "randn")
+    return _made("randn", lambda: backend.random_normal(shape, dtype, b), requires_grad)
 
 
 def rand(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
     """Uniform samples in [0, 1) from the generator manual_seed seeds.
+    Args: sizes (ints, or one tuple), dtype (floating point), device, requires_grad.
+    Returns: a Tensor of that shape."""
+    shape, b = _shape(shape, "rand"), _backend_for(device, "rand")
+    _check_float(dtype, "rand")
+    return _made("rand", lambda: backend.random_uniform(shape, 0.0, 1.0, dtype, b), requires_grad)
 
-    Args:
-        *shape: ints, or one tuple of them.
-        dtype, device, requires_grad: as for tensor().
-    Returns:
-        A new leaf of that shape.
-    """
-    b = backend.get(device)
-    return Tensor(backend.random_uniform(_shape(shape, "rand"), 0.0, 1.0, _dtype(dtype, "rand"), b),
-                  requires_grad=requires_grad)
+
+def _check_float(dtype, op):
+    with _named(op + "()"):
+        name = backend.dtype_name(backend.NUMPY.dtype(dtype))    # an unknown dtype: TypeError
+    if not backend.is_float(name):
+        raise RuntimeError(f"{op}(): random samples need a floating point dtype, got {name}")
 
 
 def arange(start, stop=None, step=1, dtype=None, device=None):
     """Evenly spaced values in [start, stop): int64 for integer arguments, else float32.
-
-    Args:
-        start, stop, step: numbers (arange(n) is arange(0, n)); step not 0, and
-            of the sign that leads from start towards stop.
-        dtype, device: as for tensor().
-    Returns:
-        A 1-d Tensor.
-    """
+    Args: start, stop, step (numbers; step not 0), dtype, device. Returns: a 1-d Tensor."""
     if stop is None:
         start, stop = 0, start
-    for name, value in (("start", start), ("stop", stop), ("step", step)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"arange: {name} must be a number, got {type(value).__name__} {value!r}")
+    for name, v in (("start", start), ("end", stop), ("step", step)):
+        if not isinstance(v, numbers.Real) or isinstance(v, bool):
+            raise TypeError(f"arange(): argument '{name}' must be a number, not {type(v).__name__}")
     if step == 0:
-        raise RuntimeError("arange: step must be nonzero")
+        raise RuntimeError("arange(): step must be nonzero")
     if (stop - start) * step < 0:
-        raise RuntimeError(f"arange: upper bound and larger bound inconsistent with step sign "
-                           f"(start {start}, stop {stop}, step {step})")
+        raise RuntimeError(f"arange(): upper bound and larger bound inconsistent with step sign "
+                           f"(start {start}, end {stop}, step {step})")
     if dtype is None:
         is_int = all(isinstance(v, numbers.Integral) for v in (start, stop, step))
         dtype = "int64" if is_int else DEFAULT_DTYPE
-    return Tensor(backend.arange(start, stop, step, _dtype(dtype, "arange"), backend.get(device)))
+    b = _backend_for(device, "arange")
+    with _named("arange()"):
+        return Tensor(backend.arange(start, stop, step, dtype, b))
 
 
 # imported last: ops and autograd build on Tensor, and Tensor's methods call them

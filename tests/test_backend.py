@@ -139,10 +139,10 @@ def test_shape_mismatches_name_the_op_and_shapes(device):
 
 
 def test_gradients_of_integer_tensors_are_refused(device):
-    with pytest.raises(TypeError, match="only floating-point tensors can require gradients.*int64"):
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients.*int64"):
         mg.tensor([1, 2], device=device, requires_grad=True)
     i = mg.tensor([1, 2], device=device)
-    with pytest.raises(TypeError, match="int64"):
+    with pytest.raises(RuntimeError, match="int64"):
         i.requires_grad = True
     assert not i.requires_grad
     x = mg.tensor([1.0, 2.0], device=device, requires_grad=True)
@@ -155,7 +155,7 @@ def test_backward_of_a_non_scalar_needs_a_gradient(device):
     y = mg.tanh(x)
     with pytest.raises(RuntimeError, match=r"backward: .*only for a scalar output.*\(2, 3\)"):
         y.backward()
-    with pytest.raises(ValueError, match=r"backward: grad has shape \(3,\) but the output has shape \(2, 3\)"):
+    with pytest.raises(RuntimeError, match=r"backward: Mismatch in shape: grad has shape \(3,\) but the output has shape \(2, 3\)"):
         y.backward(mg.ones(3, device=device))
     other = "cpu" if device != "cpu" else "array_api_strict"
     with pytest.raises(RuntimeError, match=f"backward: grad is on device {other} but the output is on {device}"):

@@ -133,3 +133,78 @@ def test_numpy_scalars_are_saved_as_0d_arrays(tmp_path):
     mg.save({"loss": np.float32(0.25)}, tmp_path / "s.npz")
     loaded = mg.load(tmp_path / "s.npz")["loss"]
     assert loaded.shape == () and loaded.dtype == np.float32 and loaded == 0.25
+
+
+# ---- errors name the user's path; temporary files never outlive a save ----------------
+
+def test_save_errors_name_the_users_path_not_the_temporary(tmp_path):
+    missing = tmp_path / "no" / "such" / "model.npz"
+    with pytest.raises(FileNotFoundError) as caught:
+        mg.save({"w": np.ones(2)}, missing)
+    message = str(caught.value)
+    assert "save" in message and str(missing) in message and ".tmp" not in message
+
+
+def test_a_save_that_fails_on_an_unserializable_value_leaves_nothing(tmp_path):
+    with pytest.raises(TypeError, match="save: 'b' is a str"):
+        mg.save({"a": np.ones(2), "b": "text"}, tmp_path / "m.npz")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_save_that_fails_on_replace_removes_its_temporary(tmp_path, monkeypatch):
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied", src)
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(PermissionError) as caught:
+        mg.save({"w": np.ones(2)}, tmp_path / "m.npz")
+    assert ".tmp" not in str(caught.value) and "m.npz" in str(caught.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_save_interrupted_by_keyboard_interrupt_removes_its_temporary(tmp_path, monkeypatch):
+    def interrupted(fd):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        mg.save({"w": np.ones(2)}, tmp_path / "m.npz")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_later_save_removes_the_temporary_of_a_killed_save(tmp_path):
+    """A process killed half-way through a save (here: while it waits in fsync)
+    leaves its temporary file; the next save to that path removes it, and
+    leaves a live process's temporary (this one's, say) alone."""
+    import subprocess
+    import sys
+    import time
+    path = tmp_path / "model.npz"
+    script = ("import os, time, numpy as np, minigrad as mg\n"
+              "os.fsync = lambda fd: time.sleep(60)\n"
+              f"mg.save({{'w': np.ones(1000)}}, {str(path)!r})\n")
+    child = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        for _ in range(300):
+            if any(n.endswith(".tmp") for n in os.listdir(tmp_path)):
+                break
+            time.sleep(0.05)
+    finally:
+        child.kill()
+        child.wait()
+    orphans = [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
+    assert len(orphans) == 1 and not path.exists()
+    live = tmp_path / f"model.npz.{os.getpid()}-0123abcd.tmp"       # a live writer's: kept
+    live.write_bytes(b"")
+    mg.save({"w": np.zeros(2)}, path)
+    assert sorted(os.listdir(tmp_path)) == sorted(["model.npz", live.name])
+    np.testing.assert_array_equal(mg.load(path)["w"], np.zeros(2))
+
+
+def test_load_errors_name_load_and_the_path(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"load: cannot read '.*absent.npz'"):
+        mg.load(tmp_path / "absent.npz")
+    with pytest.raises(IsADirectoryError, match="load"):
+        mg.load(tmp_path)
+    with pytest.raises(TypeError, match="load: path must be a str or os.PathLike, got int"):
+        mg.load(3)
+    with pytest.raises(TypeError, match="save: expected a dict"):
+        mg.save([1, 2], tmp_path / "m.npz")

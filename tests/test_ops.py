@@ -498,6 +498,9 @@ COVERAGE = {
     "split": ["split", "split_sizes"],
     "chunk": ["chunk"], "unbind": ["unbind"], "where": ["where", "where_number"], "pad": ["pad"], "flip": ["flip"],
     "astype": ["astype"], "compare": [], "to_device": [],
+    # the in-place ops: gradchecked on both devices in tests/test_inplace.py
+    "setitem": [], "add_": [], "sub_": [], "mul_": [], "div_": [], "clamp_": [], "fill_": [], "zero_": [],
+    "copy_": [],
 }
 
 

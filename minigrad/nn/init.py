@@ -1,7 +1,8 @@
 """minigrad.nn.init: filling weights in place, as torch.nn.init does.
 
-Each function overwrites `tensor._data` (a Parameter's, usually) outside the
-graph and returns the tensor. Every random number comes from the one host
+Each function writes into the tensor (a Parameter's, usually) in place, with
+`tensor._write`, outside the graph, and returns the tensor: every alias sees
+the new values, and its version counter counts the write. Every random number comes from the one host
 generator that minigrad.manual_seed seeds, so a seed fixes a model's initial
 weights on every device.
 
@@ -20,19 +21,19 @@ __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones
 
 def uniform_(tensor, a=0.0, b=1.0):
     """Fill with samples of U(a, b)."""
-    tensor._data = backend.random_uniform(tensor.shape, a, b, tensor.dtype, backend.of(tensor._data))
+    tensor._write(backend.random_uniform(tensor.shape, a, b, tensor.dtype, backend.of(tensor._data)))
     return tensor
 
 
 def normal_(tensor, mean=0.0, std=1.0):
     """Fill with samples of N(mean, std²)."""
     z = backend.random_normal(tensor.shape, tensor.dtype, backend.of(tensor._data))
-    tensor._data = backend.ensure_array(z * std + mean)
+    tensor._write(z * std + mean)
     return tensor
 
 
 def constant_(tensor, val):
-    tensor._data = backend.of(tensor._data).full(tensor.shape, val, tensor.dtype)
+    tensor._write(backend.of(tensor._data).full(tensor.shape, val, tensor.dtype))
     return tensor
 
 
@@ -107,5 +108,5 @@ def orthogonal_(tensor, gain=1.0):
     if rows < cols:
         q = q.T
     q = (gain * q).reshape(tensor.shape)
-    tensor._data = backend.of(tensor._data).asarray(q, tensor.dtype)
+    tensor._write(backend.of(tensor._data).asarray(q, tensor.dtype))
     return tensor

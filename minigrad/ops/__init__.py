@@ -31,6 +31,7 @@ Where each op lives, in the order they build on one another:
     linalg.py       outer, bmm, einsum
     logical.py      isnan, isfinite, all, any, logical_and / or / not: masks
     memory.py       clone, contiguous
+    inplace.py      x[index] = v, x += y, add_, mul_, zero_, ...: writing into x's own array
 """
 
 from minigrad.ops.conversion import (
@@ -88,4 +89,7 @@ from minigrad.ops.logical import (
 )
 from minigrad.ops.memory import (
     Clone, clone, Contiguous, contiguous
+)
+from minigrad.ops.inplace import (
+    SetItem, setitem, add_, sub_, mul_, div_, clamp_, fill_, zero_, copy_
 )

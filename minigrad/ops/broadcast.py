@@ -6,7 +6,7 @@ backward.
 """
 
 
-from minigrad.autograd import Function
+from minigrad.autograd import Function, View
 from minigrad.ops.operands import _xp
 
 
@@ -44,7 +44,7 @@ def sum_to(x, shape):
 
 
 # y = x broadcast to shape;  dx = sum_to(g, x.shape)
-class BroadcastTo(Function):
+class BroadcastTo(View):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.x_shape = tuple(x.shape)

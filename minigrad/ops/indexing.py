@@ -8,7 +8,7 @@ import builtins
 import numbers
 
 from minigrad import backend
-from minigrad.autograd import Function
+from minigrad.autograd import Function, View
 from minigrad.tensor import DEFAULT_DTYPE, Tensor, tensor, zeros_like
 from minigrad.ops.broadcast import sum_to
 from minigrad.ops.elementwise import _as_pair
@@ -17,7 +17,7 @@ from minigrad.ops.shape import reshape
 
 
 # y = x[index];   dx = zeros with g added at index (repeated indices add up)
-class GetItem(Function):
+class GetItem(View):
     @staticmethod
     def forward(ctx, x, index):
         ctx.x_shape, ctx.index = tuple(x.shape), index

@@ -9,7 +9,7 @@ import math
 import numbers
 
 from minigrad import backend
-from minigrad.autograd import Function
+from minigrad.autograd import Function, View
 from minigrad.tensor import Tensor
 from minigrad.ops.broadcast import broadcast_to
 from minigrad.ops.operands import (
@@ -20,7 +20,7 @@ from minigrad.ops.operands import (
 # ---- shape ------------------------------------------------------------------
 
 # y = x with a new shape;   dx = g with the old shape
-class Reshape(Function):
+class Reshape(View):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.x_shape = tuple(x.shape)
@@ -70,7 +70,7 @@ def _infer_shape(shape, x, op):
 
 
 # y = x with axes permuted;   dx = g with the inverse permutation
-class Permute(Function):
+class Permute(View):
     @staticmethod
     def forward(ctx, x, axes):
         ctx.axes = axes
@@ -178,7 +178,7 @@ cat = concatenate
 # y_1, …, y_k = the pieces of x along axis;   dx = concat(g_1, …, g_k)
 # One op with k outputs: backward gets one gradient per piece (None for a piece
 # no gradient reached, which contributes zeros) and makes dx in one concat.
-class Split(Function):
+class Split(View):
     @staticmethod
     def forward(ctx, x, sizes, axis):
         ctx.x_shape, ctx.sizes, ctx.axis = tuple(x.shape), sizes, axis
@@ -198,7 +198,7 @@ class Split(Function):
 # y_t = x[t] along axis, for every t;   dx = stack(g_0, …, g_{T-1}) along axis
 # One op with T outputs, split's sibling for slices of size 1 with the axis
 # dropped: a sequence's T time steps, whose gradients meet in one stack.
-class Unbind(Function):
+class Unbind(View):
     @staticmethod
     def forward(ctx, x, axis):
         ctx.axis = axis
@@ -359,7 +359,8 @@ class Flip(Function):
     @staticmethod
     def forward(ctx, x, axis):
         ctx.axis = axis
-        return _xp(x).flip(x, axis=axis)
+        y = _xp(x).flip(x, axis=axis)             # NumPy's flip is a view; PyTorch's, and this, a copy
+        return _xp(x).astype(y, y.dtype, copy=True)
 
     @staticmethod
     def backward(ctx, g):
