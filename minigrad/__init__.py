@@ -32,6 +32,7 @@ from minigrad.tensor import (
 float32 = "float32"
 float64 = "float64"
 int64 = "int64"
+long = int64          # torch.long
 manual_seed = backend.manual_seed
 
 __version__ = "0.1.0"
