@@ -42,6 +42,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """PyTorch's init: kaiming_uniform_(a=√5) for the weight, U(±1/√in_features) for the bias."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
@@ -115,6 +116,7 @@ class LayerNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """weight = 1 (and bias = 0): the identity at the start."""
         if self.weight is not None:
             init.ones_(self.weight)
         if self.bias is not None:
@@ -145,6 +147,7 @@ class RMSNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """weight = 1: the identity at the start."""
         if self.weight is not None:
             init.ones_(self.weight)
 

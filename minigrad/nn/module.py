@@ -154,6 +154,7 @@ class Module:
     register_module = add_module
 
     def forward(self, *args, **kwargs):
+        """What calling the module computes; every subclass defines it."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
