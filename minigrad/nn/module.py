@@ -71,7 +71,8 @@ class Module:
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
         if isinstance(value, Parameter):
-            self._forget(name)
+            if name not in self._parameters:       # a replaced one keeps its place in the order
+                self._forget(name)
             self._parameters[name] = value
         elif name in self._parameters:
             if value is not None:
@@ -79,7 +80,8 @@ class Module:
                                 "(nn.Parameter or None expected)")
             self._parameters[name] = None
         elif isinstance(value, Module):
-            self._forget(name)
+            if name not in self._modules:
+                self._forget(name)
             self._modules[name] = value
         elif name in self._modules:
             if value is not None:
