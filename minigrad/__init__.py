@@ -9,6 +9,7 @@
 Where things live:
     backend.py    the one module that names NumPy / CuPy
     tensor.py     Tensor and the constructors
+    creation.py   more constructors: eye, linspace, full_like, randint, rand_like, randn_like, multinomial
     autograd.py   Function (an op and a graph node), backward(), grad(), no_grad()
     ops/          the primitive ops, each forward beside its backward (a package by theme)
     gradcheck.py  finite-difference gradient checking
@@ -25,14 +26,26 @@ from minigrad.ops import (
     relu, reshape, sigmoid, silu, softmax, softplus, split, sqrt, squeeze, stack, sub, sum,
     sum_to, take, tanh, transpose, unbind, unsqueeze, var, where,
 )
+from minigrad.ops import amax, amin, expand, flatten, promote_types, result_type  # noqa: F401
 from minigrad.tensor import (
     Tensor, arange, from_numpy, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like,
+)
+# ---- sorting, selection, special functions, products, norms, logic, more constructors
+from minigrad.ops import (
+    all, any, argmax, argmin, argsort, bmm, clamp, clone, contiguous, cos, cumprod, einsum, erf, expm1,
+    gather, gelu, isfinite, isnan, log1p, logical_and, logical_not, logical_or, masked_fill, norm, outer,
+    prod, repeat_interleave, roll, rsqrt, sign, sin, sort, square, std, topk, tril, triu,
+)
+from minigrad.creation import (
+    eye, full_like, linspace, multinomial, rand_like, randint, randn_like,
 )
 
 float32 = "float32"
 float64 = "float64"
 int64 = "int64"
 long = int64          # torch.long
+# ---- the other dtypes, as torch names them --------------------------------------
+int32, int16, int8, uint8, bool = "int32", "int16", "int8", "uint8", "bool"
 manual_seed = backend.manual_seed
 
 __version__ = "0.1.0"

@@ -418,7 +418,7 @@ def _topological_order(roots):
 
 def _seed_grad(t, grad, op):
     if grad is None:
-        if t.size != 1:
+        if t.numel() != 1:
             raise RuntimeError(f"{op}: a gradient can be created implicitly only for a scalar output; "
                                f"this output has shape {t.shape}. Pass grad= of that shape.")
         return Tensor(backend.of(t._data).full(t.shape, 1, t.dtype))

@@ -12,6 +12,8 @@ between libraries, lives here and only here:
     scatter-add       x[idx] += v with repeated indices accumulating
                       (the gradient of indexing); NumPy's np.add.at,
                       CuPy's cupyx.scatter_add
+    einsum            np.einsum, cupy.einsum
+    memory layout     is_contiguous(a), contiguous(a): row-major or not
     random numbers    one generator for all devices (see manual_seed)
 
 The stand-in. No GPU exists where the test suite runs, so portability is
@@ -66,6 +68,18 @@ class Backend:
         """target[index] += values in place, repeated indices accumulating."""
         np.add.at(target, index, values)
 
+    def einsum(self, subscripts, *arrays):
+        """np.einsum on this backend's arrays (the standard has no einsum)."""
+        return np.asarray(np.einsum(subscripts, *arrays))
+
+    def is_contiguous(self, a):
+        """Whether a is laid out row-major without gaps (the standard has no notion of layout)."""
+        return a.flags.c_contiguous
+
+    def contiguous(self, a):
+        """A row-major copy of a."""
+        return np.ascontiguousarray(a)
+
     def to_host(self, a):
         return np.asarray(a)
 
@@ -87,6 +101,12 @@ class _CuPy(Backend):
         import cupyx
         cupyx.scatter_add(target, index, values)
 
+    def einsum(self, subscripts, *arrays):
+        return self.xp.einsum(subscripts, *arrays)
+
+    def contiguous(self, a):
+        return self.xp.ascontiguousarray(a)
+
     def to_host(self, a):
         return a.get()
 
@@ -98,6 +118,16 @@ class _Strict(Backend):
     def scatter_add(self, target, index, values):
         index = _strict_unwrap(index)
         np.add.at(target._array, index, values._array)
+
+    def einsum(self, subscripts, *arrays):
+        result = np.einsum(subscripts, *[a._array for a in arrays])
+        return self.xp.asarray(np.asarray(result), device=self.device)
+
+    def is_contiguous(self, a):
+        return a._array.flags.c_contiguous
+
+    def contiguous(self, a):
+        return self.xp.asarray(np.ascontiguousarray(a._array), device=self.device)
 
     def to_host(self, a):
         return np.asarray(a._array).copy()
@@ -238,6 +268,16 @@ def is_float(dtype):
     return dtype_name(dtype) in FLOAT_DTYPES
 
 
+def is_dtype(x):
+    """Whether x names a dtype minigrad has: "float32", np.float32, a library's dtype object."""
+    if isinstance(x, str):
+        return x in _DTYPE_NAMES
+    try:
+        return dtype_name(x) in _DTYPE_NAMES
+    except TypeError:
+        return False
+
+
 # ---- random numbers ---------------------------------------------------------
 # One NumPy generator on the host feeds every device: the same seed gives the
 # same numbers on the CPU and on a GPU, at the price of a copy to the device.
@@ -290,3 +330,18 @@ def foreign_to_host(x):
     except (RuntimeError, TypeError, BufferError) as e:
         raise TypeError(f"cannot read the values of a {type_name(x)} ({e}); a tensor that requires grad "
                         "must be detached first: x.detach()") from None
+
+
+def random_integers(low, high, shape, dtype, backend):
+    """Integers uniform in [low, high) from the one generator."""
+    return backend.asarray(_generator.integers(low, high, shape), dtype)
+
+
+def random_categories(weights, num_samples, replacement, backend):
+    """For each row of `weights` (an array (R, C) of `backend`, non-negative,
+    every row with a positive sum), num_samples category indices drawn with
+    probability weight / row sum; without replacement, each category at most
+    once. Drawn on the host; int64 (R, num_samples) on `backend`."""
+    host = backend.to_host(weights).astype("float64")
+    rows = [_generator.choice(host.shape[1], size=num_samples, replace=replacement, p=w / w.sum()) for w in host]
+    return backend.asarray(np.array(rows, dtype="int64").reshape(len(rows), num_samples), "int64")

@@ -11,6 +11,7 @@ d(scalar)/d(leaf) in every leaf's `.grad`, added to what was there.
 Every method here is a thin call into ops/ or autograd.py, where the math is.
 """
 
+import math
 import numbers
 
 import minigrad.backend as backend
@@ -59,13 +60,6 @@ class Tensor:
         return self._data.ndim
 
     @property
-    def size(self):
-        n = 1
-        for s in self._data.shape:
-            n *= s
-        return n
-
-    @property
     def data(self):
         """This tensor's values as a new leaf outside the graph, sharing its array
         (and its version counter: a write through .data is seen by backward)."""
@@ -105,7 +99,7 @@ class Tensor:
         return backend.of(self._data).to_host(self._data).copy()
 
     def item(self):
-        if self.size != 1:
+        if self.numel() != 1:
             raise ValueError(f"item(): only one-element tensors can be converted; shape is {self.shape}")
         return self.numpy().reshape(()).item()
 
@@ -154,22 +148,6 @@ class Tensor:
         self._data[...] = array if backend.of(array) is b else b.asarray(backend.of(array).to_host(array))
         self._version.value += 1
 
-    def to(self, device):
-        """A copy on `device`; differentiable (the gradient moves back)."""
-        return ops.to_device(self, device)
-
-    def cpu(self):
-        return self.to("cpu")
-
-    def astype(self, dtype):
-        return ops.astype(self, dtype)
-
-    def float(self):
-        return ops.astype(self, "float32")
-
-    def double(self):
-        return ops.astype(self, "float64")
-
     def zero_(self):
         """Set the data to zeros in place (outside the graph)."""
         self._data = backend.of(self._data).zeros(self.shape, self.dtype)
@@ -207,40 +185,758 @@ class Tensor:
     __hash__ = object.__hash__
 
     # ---- methods: the same ops, called as x.f() -----------------------------
-    def exp(self): return ops.exp(self)
-    def log(self): return ops.log(self)
-    def sqrt(self): return ops.sqrt(self)
-    def tanh(self): return ops.tanh(self)
-    def sigmoid(self): return ops.sigmoid(self)
-    def relu(self): return ops.relu(self)
-    def abs(self): return ops.abs(self)
-    def clip(self, min=None, max=None): return ops.clip(self, min, max)
-    def sum(self, axis=None, keepdims=False): return ops.sum(self, axis, keepdims)
-    def mean(self, axis=None, keepdims=False): return ops.mean(self, axis, keepdims)
-    def max(self, axis=None, keepdims=False): return ops.max(self, axis, keepdims)
-    def min(self, axis=None, keepdims=False): return ops.min(self, axis, keepdims)
-    def var(self, axis=None, keepdims=False, correction=1): return ops.var(self, axis, keepdims, correction)
-    def reshape(self, *shape): return ops.reshape(self, _shape_arg(shape))
-    def view(self, *shape): return ops.reshape(self, _shape_arg(shape))
-    def flatten(self): return ops.reshape(self, (-1,))
-    def permute(self, *axes): return ops.permute(self, _shape_arg(axes))
-    def transpose(self, axis0=-2, axis1=-1): return ops.transpose(self, axis0, axis1)
-    def expand(self, *shape): return ops.broadcast_to(self, _shape_arg(shape))
-    def broadcast_to(self, shape): return ops.broadcast_to(self, shape)
-    def squeeze(self, axis=None): return ops.squeeze(self, axis)
-    def unsqueeze(self, axis): return ops.unsqueeze(self, axis)
-    def split(self, size_or_sizes, axis=0): return ops.split(self, size_or_sizes, axis)
-    def chunk(self, chunks, axis=0): return ops.chunk(self, chunks, axis)
-    def unbind(self, axis=0): return ops.unbind(self, axis)
-    def cumsum(self, axis): return ops.cumsum(self, axis)
-    def flip(self, axis): return ops.flip(self, axis)
-    def softmax(self, axis=-1): return ops.softmax(self, axis)
-    def log_softmax(self, axis=-1): return ops.log_softmax(self, axis)
-    def logsumexp(self, axis=None, keepdims=False): return ops.logsumexp(self, axis, keepdims)
+    # Each is a thin call into ops/ (where the docstring with the shapes is);
+    # dims are PyTorch's `dim=`/`keepdim=`, with NumPy's `axis=`/`keepdims=` as aliases.
+    def exp(self):
+        """eˣ elementwise (see ops.exp). Returns: a float Tensor of self's shape."""
+        return ops.exp(self)
+
+    def log(self):
+        """The natural logarithm elementwise (see ops.log). Returns: a float Tensor of self's shape."""
+        return ops.log(self)
+
+    def sqrt(self):
+        """√x elementwise (see ops.sqrt). Returns: a float Tensor of self's shape."""
+        return ops.sqrt(self)
+
+    def tanh(self):
+        """tanh elementwise (see ops.tanh). Returns: a float Tensor of self's shape."""
+        return ops.tanh(self)
+
+    def sigmoid(self):
+        """σ(x) elementwise (see ops.sigmoid). Returns: a float Tensor of self's shape."""
+        return ops.sigmoid(self)
+
+    def relu(self):
+        """max(x, 0) elementwise (see ops.relu). Returns: a Tensor of self's shape and dtype."""
+        return ops.relu(self)
+
+    def abs(self):
+        """|x| elementwise (see ops.abs). Returns: a Tensor of self's shape and dtype."""
+        return ops.abs(self)
+
+    def clip(self, min=None, max=None):
+        """self limited to [min, max] (see ops.clip).
+
+        Args:
+            min, max: numbers, or None for no bound on that side.
+        Returns:
+            A Tensor of self's shape.
+        """
+        return ops.clip(self, min, max)
+
+    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The sum over dims (see ops.sum).
+
+        Args:
+            dim: an int, a tuple of ints, or None for every dim.
+            keepdim: keep the summed dims as size 1.
+        Returns:
+            self's shape without the summed dims.
+        """
+        return ops.sum(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The mean over dims (see ops.mean).
+
+        Args:
+            dim: an int, a tuple of ints, or None for every dim.
+            keepdim: keep the reduced dims as size 1.
+        Returns:
+            A float Tensor: self's shape without the reduced dims.
+        """
+        return ops.mean(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+        """The variance over dims, Σ (x - mean)² / (n - correction) (see ops.var).
+
+        Args:
+            dim: an int, a tuple of ints, or None for every dim.
+            unbiased: the older spelling of correction (True is 1, False is 0).
+            keepdim: keep the reduced dims as size 1.
+            correction: 1 by default (Bessel's), 0 divides by n.
+        Returns:
+            A float Tensor: self's shape without the reduced dims.
+        """
+        return ops.var(self, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
+
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The largest element; with dim, (values, indices) along it; with a
+        Tensor, the elementwise maximum (see ops.max).
+
+        Args:
+            dim: None, an int, or a Tensor.
+            keepdim: keep the reduced dim as size 1.
+        Returns:
+            A 0-d Tensor, a max_result(values, indices), or a Tensor.
+        """
+        return ops.max(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The smallest element; with dim, (values, indices) along it; with a
+        Tensor, the elementwise minimum (see ops.min).
+
+        Args:
+            dim: None, an int, or a Tensor.
+            keepdim: keep the reduced dim as size 1.
+        Returns:
+            A 0-d Tensor, a min_result(values, indices), or a Tensor.
+        """
+        return ops.min(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def amax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The largest values over dims, the gradient shared among ties (see ops.amax).
+
+        Args:
+            dim: an int, a tuple of ints, or None for every dim.
+            keepdim: keep the reduced dims as size 1.
+        Returns:
+            self's shape without the reduced dims.
+        """
+        return ops.amax(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def amin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The smallest values over dims, the gradient shared among ties (see ops.amin).
+
+        Args:
+            dim: an int, a tuple of ints, or None for every dim.
+            keepdim: keep the reduced dims as size 1.
+        Returns:
+            self's shape without the reduced dims.
+        """
+        return ops.amin(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """log Σ exp(x) over dims, stably (see ops.logsumexp).
+
+        Args:
+            dim: an int, a tuple of ints, or None for every dim.
+            keepdim: keep the reduced dims as size 1.
+        Returns:
+            A float Tensor: self's shape without the reduced dims.
+        """
+        return ops.logsumexp(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def softmax(self, dim=-1, *, axis=None):
+        """exp(x) / Σ exp(x) along dim (see ops.softmax).
+
+        Args:
+            dim: the dim to normalise over.
+        Returns:
+            A float Tensor of self's shape.
+        """
+        return ops.softmax(self, dim, axis=axis)
+
+    def log_softmax(self, dim=-1, *, axis=None):
+        """log softmax along dim, computed as (x - m) - log Σ exp(x - m) (see ops.log_softmax).
+
+        Args:
+            dim: the dim to normalise over.
+        Returns:
+            A float Tensor of self's shape.
+        """
+        return ops.log_softmax(self, dim, axis=axis)
+
+    def cumsum(self, dim=None, *, axis=None):
+        """Running sums along dim (see ops.cumsum).
+
+        Args:
+            dim: the dim to sum along (required).
+        Returns:
+            A Tensor of self's shape.
+        """
+        return ops.cumsum(self, dim, axis=axis)
+
+    def flip(self, *dims, axis=None):
+        """self reversed along dims (see ops.flip).
+
+        Args:
+            *dims: ints, or one tuple of them.
+        Returns:
+            A Tensor of self's shape.
+        """
+        return ops.flip(self, _shape_arg(dims) if dims else None, axis=axis)
+
+    def reshape(self, *shape):
+        """self with a new shape of as many elements; one size may be -1 (see ops.reshape).
+
+        Args:
+            *shape: ints, or one tuple of them.
+        Returns:
+            A Tensor of that shape.
+        """
+        return ops.reshape(self, _shape_arg(shape))
+
+    def view(self, *shape):
+        """The same as reshape (minigrad has no strides, so a view never fails).
+
+        Args:
+            *shape: ints, or one tuple of them; one may be -1.
+        Returns:
+            A Tensor of that shape.
+        """
+        return ops.reshape(self, _shape_arg(shape))
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        """self with dims start_dim..end_dim merged into one (see ops.flatten).
+
+        Args:
+            start_dim, end_dim: the first and last dims to merge.
+        Returns:
+            A Tensor with the same elements.
+        """
+        return ops.flatten(self, start_dim, end_dim)
+
+    def permute(self, *dims):
+        """self with its dims reordered (see ops.permute).
+
+        Args:
+            *dims: a permutation of range(self.dim()), as ints or one tuple.
+        Returns:
+            A Tensor with dim i of size self.shape[dims[i]].
+        """
+        return ops.permute(self, _shape_arg(dims))
+
+    def transpose(self, dim0=-2, dim1=-1):
+        """self with dims dim0 and dim1 swapped (see ops.transpose).
+
+        Args:
+            dim0, dim1: the dims to swap.
+        Returns:
+            A Tensor with those dims exchanged.
+        """
+        return ops.transpose(self, dim0, dim1)
+
+    def t(self):
+        """The transpose of a matrix (a 0-d or 1-d tensor is returned as it is).
+
+        Returns:
+            (n, m) for self (m, n).
+        """
+        if self.ndim > 2:
+            raise RuntimeError(f"t: expects a tensor with at most 2 dims, got {self.ndim} (shape {self.shape}); "
+                               "use transpose or mT")
+        return ops.transpose(self, 0, -1)
 
     @property
     def T(self):
+        """self with all its dims reversed: (n, m) for (m, n)."""
         return ops.permute(self, tuple(reversed(range(self.ndim))))
+
+    @property
+    def mT(self):
+        """self with its last two dims swapped: (..., n, m) for (..., m, n)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"mT: expects a tensor with at least 2 dims, got {self.ndim}")
+        return ops.transpose(self, -2, -1)
+
+    def expand(self, *sizes):
+        """self broadcast to a larger shape; -1 keeps a dim's size (see ops.expand).
+
+        Args:
+            *sizes: the new shape, as ints or one tuple.
+        Returns:
+            A Tensor of that shape.
+        """
+        return ops.expand(self, *sizes)
+
+    def broadcast_to(self, shape):
+        """self broadcast to `shape` (see ops.broadcast_to).
+
+        Args:
+            shape: a tuple of ints that self's shape broadcasts to.
+        Returns:
+            A Tensor of that shape.
+        """
+        return ops.broadcast_to(self, shape)
+
+    def squeeze(self, dim=None, *, axis=None):
+        """self without size-1 dims: all, or those of dim that have size 1 (see ops.squeeze).
+
+        Args:
+            dim: an int, a tuple of ints, or None.
+        Returns:
+            A Tensor with the same elements.
+        """
+        return ops.squeeze(self, dim, axis=axis)
+
+    def unsqueeze(self, dim=None, *, axis=None):
+        """self with a new size-1 dim at dim (see ops.unsqueeze).
+
+        Args:
+            dim: where the new dim goes, in [-n-1, n].
+        Returns:
+            A Tensor of one more dim.
+        """
+        return ops.unsqueeze(self, dim, axis=axis)
+
+    def split(self, split_size_or_sections, dim=0, *, axis=None):
+        """Pieces along dim, of one size or of the given sizes (see ops.split).
+
+        Args:
+            split_size_or_sections: an int or a list of ints.
+            dim: the dim to split along.
+        Returns:
+            A tuple of Tensors.
+        """
+        return ops.split(self, split_size_or_sections, dim, axis=axis)
+
+    def chunk(self, chunks, dim=0, *, axis=None):
+        """`chunks` pieces of equal size along dim (see ops.chunk).
+
+        Args:
+            chunks: a positive int.
+            dim: the dim to split along.
+        Returns:
+            A tuple of Tensors.
+        """
+        return ops.chunk(self, chunks, dim, axis=axis)
+
+    def unbind(self, dim=0, *, axis=None):
+        """The slices along dim, that dim removed (see ops.unbind).
+
+        Args:
+            dim: the dim to unbind.
+        Returns:
+            A tuple of self.shape[dim] Tensors.
+        """
+        return ops.unbind(self, dim, axis=axis)
+
+    # ---- size, dtype and device, as PyTorch spells them ---------------------
+    def size(self, dim=None):
+        """The shape, or the size of one dim.
+
+        Args:
+            dim: None, or an int in [-n, n - 1].
+        Returns:
+            The shape as a tuple of ints, or one int.
+        """
+        if dim is None:
+            return self.shape
+        if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
+            raise TypeError(f"size: dim must be an int, got {type(dim).__name__}")
+        if not -self.ndim <= dim < self.ndim:
+            raise IndexError(f"size: dim {dim} is out of range for a tensor of {self.ndim} dims")
+        return self._data.shape[dim]
+
+    def dim(self):
+        """The number of dims (as .ndim). Returns: an int."""
+        return self._data.ndim
+
+    def numel(self):
+        """The number of elements. Returns: an int (1 for a 0-d tensor)."""
+        return math.prod(self._data.shape)
+
+    def to(self, *args, dtype=None, device=None):
+        """self with another dtype and/or on another device, as torch.Tensor.to:
+        to(dtype), to(device), to(device, dtype), to(other) (other's dtype and
+        device), to(dtype=..., device=...). Differentiable: the gradient comes
+        back in self's dtype and on self's device. Returns self when nothing changes.
+
+        Args:
+            *args: dtypes ("float64", mg.float64, np.float64), device strings
+                ("cpu", "cuda", "array_api_strict"), or a Tensor.
+            dtype, device: the same, by keyword.
+        Returns:
+            A Tensor of self's shape.
+        """
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
+            elif backend.is_dtype(a):
+                dtype = a
+            elif isinstance(a, str):
+                device = a
+            else:
+                raise TypeError(f"Tensor.to: expected a dtype, a device string or a Tensor, "
+                                f"got {type(a).__name__} {a!r}")
+        if dtype is not None and not backend.is_dtype(dtype):
+            raise TypeError(f"Tensor.to: unsupported dtype {dtype!r}")
+        t = self
+        if device is not None:
+            try:
+                backend.get(device)
+            except (TypeError, ValueError, RuntimeError) as e:
+                raise type(e)(f"Tensor.to: {e}") from None
+            t = ops.to_device(t, device)
+        if dtype is not None and backend.dtype_name(dtype) != backend.dtype_name(t.dtype):
+            t = ops.astype(t, dtype)
+        return t
+
+    def cpu(self):
+        """self on the CPU (itself if it is there). Returns: a Tensor."""
+        return self.to("cpu")
+
+    def astype(self, dtype):
+        """self as another dtype (NumPy's name for to(dtype)). Returns: a Tensor."""
+        return ops.astype(self, dtype)
+
+    def type_as(self, other):
+        """self with other's dtype. Args: other, a Tensor. Returns: a Tensor."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"type_as: expected a Tensor, got {type(other).__name__}")
+        return self.to(other.dtype)
+
+    def float(self):
+        """self as float32. Returns: a Tensor."""
+        return self.to("float32")
+
+    def double(self):
+        """self as float64. Returns: a Tensor."""
+        return self.to("float64")
+
+    def long(self):
+        """self as int64 (outside the graph: integers carry no gradient). Returns: a Tensor."""
+        return self.to("int64")
+
+    def int(self):
+        """self as int32 (outside the graph). Returns: a Tensor."""
+        return self.to("int32")
+
+    def bool(self):
+        """self as bool (outside the graph). Returns: a Tensor."""
+        return self.to("bool")
+
+    # ---- handing the values to other libraries and to format() -------------
+    def __format__(self, spec):
+        """format(t, ".3f") and f"{t:.3f}" for a 0-d tensor, as for its number."""
+        if self.ndim == 0:
+            return format(self.item(), spec)
+        if not spec:
+            return str(self)
+        raise TypeError(f"Tensor.__format__: the format spec {spec!r} needs a 0-d tensor, "
+                        f"got shape {self.shape}; use .item() or index an element")
+
+    def __dlpack__(self, *, stream=None, **kwargs):
+        """The DLPack capsule of the array, so np.from_dlpack(t) and
+        torch.from_dlpack(t) share its memory (as PyTorch, only without grad)."""
+        if self.requires_grad:
+            raise RuntimeError("__dlpack__: cannot export a tensor that requires grad; use .detach() first")
+        return self._data.__dlpack__(stream=stream, **kwargs)
+
+    def __dlpack_device__(self):
+        """(device type, device id) of the array, for DLPack."""
+        return self._data.__dlpack_device__()
+
+    # ---- sorting, selection, special functions, products, norms, logic, copies ----
+    # Thin calls into ops/special.py ... ops/memory.py and creation.py, where the
+    # math and the full docstrings are.
+    def sin(self):
+        """sin elementwise (see ops.sin). Returns: a float Tensor of self's shape."""
+        return ops.sin(self)
+
+    def cos(self):
+        """cos elementwise (see ops.cos). Returns: a float Tensor of self's shape."""
+        return ops.cos(self)
+
+    def log1p(self):
+        """log(1 + x) elementwise, accurate for small x (see ops.log1p). Returns: a float Tensor of self's shape."""
+        return ops.log1p(self)
+
+    def expm1(self):
+        """eˣ - 1 elementwise, accurate for small x (see ops.expm1). Returns: a float Tensor of self's shape."""
+        return ops.expm1(self)
+
+    def square(self):
+        """x² elementwise (see ops.square). Returns: a Tensor of self's shape (bool becomes int64)."""
+        return ops.square(self)
+
+    def rsqrt(self):
+        """1/√x elementwise (see ops.rsqrt). Returns: a float Tensor of self's shape."""
+        return ops.rsqrt(self)
+
+    def erf(self):
+        """The error function elementwise (see ops.erf). Returns: a float Tensor of self's shape."""
+        return ops.erf(self)
+
+    def sign(self):
+        """-1, 0 or 1 by sign, elementwise (see ops.sign). Returns: a Tensor of self's shape and dtype."""
+        return ops.sign(self)
+
+    def clamp(self, min=None, max=None):
+        """self limited to [min, max] (see ops.clamp).
+
+        Args:
+            min, max: numbers, tensors broadcastable with self, or None (not both).
+        Returns:
+            A Tensor of the broadcast shape.
+        """
+        return ops.clamp(self, min, max)
+
+    def argmax(self, dim=None, keepdim=False):
+        """The index of the largest value (see ops.argmax).
+
+        Args:
+            dim: the dim to search along; None for the flattened tensor.
+            keepdim: keep dim as size 1.
+        Returns:
+            An int64 Tensor: self's shape without dim (0-d for dim=None).
+        """
+        return ops.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        """The index of the smallest value (see ops.argmin).
+
+        Args:
+            dim: the dim to search along; None for the flattened tensor.
+            keepdim: keep dim as size 1.
+        Returns:
+            An int64 Tensor: self's shape without dim (0-d for dim=None).
+        """
+        return ops.argmin(self, dim, keepdim)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        """self sorted along dim (see ops.sort).
+
+        Args:
+            dim: the dim to sort along.
+            descending: largest first.
+            stable: keep ties in order (always so).
+        Returns:
+            (values, indices), both of self's shape.
+        """
+        return ops.sort(self, dim, descending, stable)
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        """The indices that sort self along dim (see ops.argsort).
+
+        Args:
+            dim: the dim to sort along.
+            descending: largest first.
+            stable: keep ties in order (always so).
+        Returns:
+            An int64 Tensor of self's shape.
+        """
+        return ops.argsort(self, dim, descending, stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        """The k largest (or smallest) values along dim (see ops.topk).
+
+        Args:
+            k: how many, at most self.shape[dim].
+            dim: the dim to choose along.
+            largest: the largest or the smallest.
+            sorted: in order (always so).
+        Returns:
+            (values, indices): self's shape with dim of size k.
+        """
+        return ops.topk(self, k, dim, largest, sorted)
+
+    def gather(self, dim, index):
+        """Values along dim at index's positions (see ops.gather).
+
+        Args:
+            dim: the dim to read along.
+            index: an int64 Tensor with self's number of dims.
+        Returns:
+            A Tensor of index's shape.
+        """
+        return ops.gather(self, dim, index)
+
+    def masked_fill(self, mask, value):
+        """self with value where mask is True (see ops.masked_fill).
+
+        Args:
+            mask: a bool Tensor broadcastable with self.
+            value: a number or a 0-d Tensor.
+        Returns:
+            A Tensor of the broadcast shape, self's dtype.
+        """
+        return ops.masked_fill(self, mask, value)
+
+    def tril(self, diagonal=0):
+        """The lower triangle of the last two dims, the rest 0 (see ops.tril).
+
+        Args:
+            diagonal: which diagonal bounds it (0 the main one).
+        Returns:
+            A Tensor (..., n, m) of self's shape.
+        """
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        """The upper triangle of the last two dims, the rest 0 (see ops.triu).
+
+        Args:
+            diagonal: which diagonal bounds it (0 the main one).
+        Returns:
+            A Tensor (..., n, m) of self's shape.
+        """
+        return ops.triu(self, diagonal)
+
+    def roll(self, shifts, dims=None):
+        """self shifted along dims, wrapping around (see ops.roll).
+
+        Args:
+            shifts: an int or a tuple, one per dim.
+            dims: an int, a tuple, or None for the flattened tensor.
+        Returns:
+            A Tensor of self's shape.
+        """
+        return ops.roll(self, shifts, dims)
+
+    def repeat(self, *sizes):
+        """self tiled sizes times along each dim (see ops.repeat).
+
+        Args:
+            sizes: ints, at least one per dim of self (extra ones lead).
+        Returns:
+            A Tensor (r_1 s_1, ..., r_k s_k).
+        """
+        return ops.repeat(self, *sizes)
+
+    def repeat_interleave(self, repeats, dim=None):
+        """Each element repeated in place (see ops.repeat_interleave).
+
+        Args:
+            repeats: an int, or an integer Tensor or list of one count per element.
+            dim: the dim to repeat along; None flattens self first.
+        Returns:
+            A Tensor like self with dim's size multiplied (or summed counts).
+        """
+        return ops.repeat_interleave(self, repeats, dim)
+
+    def prod(self, dim=None, keepdim=False, dtype=None):
+        """The product of all elements, or along one dim (see ops.prod).
+
+        Args:
+            dim: an int, or None for every element.
+            keepdim: keep dim as size 1.
+            dtype: the dtype to multiply in.
+        Returns:
+            A 0-d Tensor, or self's shape without dim.
+        """
+        return ops.prod(self, dim, keepdim, dtype)
+
+    def cumprod(self, dim, dtype=None):
+        """Running products along dim (see ops.cumprod).
+
+        Args:
+            dim: the dim to multiply along.
+            dtype: the dtype to multiply in.
+        Returns:
+            A Tensor of self's shape.
+        """
+        return ops.cumprod(self, dim, dtype)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        """The p-norm over all elements or over dims (see ops.norm).
+
+        Args:
+            p: 'fro', 2, 1, inf, -inf, 0 or another number.
+            dim: None, an int or a tuple of ints.
+            keepdim: keep the reduced dims as size 1.
+            dtype: cast self to this dtype first.
+        Returns:
+            A float Tensor: self's shape without the reduced dims.
+        """
+        return ops.norm(self, p, dim, keepdim, dtype)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        """The standard deviation over all elements or over dims (see ops.std).
+
+        Args:
+            dim: None, an int or a tuple of ints.
+            unbiased: the older spelling of correction (True is 1, False is 0).
+            keepdim: keep the reduced dims as size 1.
+            correction: 1 by default (Bessel's), 0 divides by n.
+        Returns:
+            A float Tensor: self's shape without the reduced dims.
+        """
+        return ops.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def outer(self, vec2):
+        """The outer product of two vectors (see ops.outer).
+
+        Args:
+            vec2: a 1-D Tensor (m,); self is (n,).
+        Returns:
+            A Tensor (n, m).
+        """
+        return ops.outer(self, vec2)
+
+    def bmm(self, mat2):
+        """The batched matrix product (see ops.bmm).
+
+        Args:
+            mat2: a Tensor (B, k, m); self is (B, n, k).
+        Returns:
+            A Tensor (B, n, m).
+        """
+        return ops.bmm(self, mat2)
+
+    def isnan(self):
+        """Where self is nan (see ops.isnan). Returns: a bool Tensor of self's shape."""
+        return ops.isnan(self)
+
+    def isfinite(self):
+        """Where self is neither ±inf nor nan (see ops.isfinite). Returns: a bool Tensor of self's shape."""
+        return ops.isfinite(self)
+
+    def all(self, dim=None, keepdim=False):
+        """Whether every element is nonzero, of all or over dims (see ops.all).
+
+        Args:
+            dim: None, an int or a tuple of ints.
+            keepdim: keep the reduced dims as size 1.
+        Returns:
+            A bool Tensor: self's shape without the reduced dims.
+        """
+        return ops.all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        """Whether some element is nonzero, of all or over dims (see ops.any).
+
+        Args:
+            dim: None, an int or a tuple of ints.
+            keepdim: keep the reduced dims as size 1.
+        Returns:
+            A bool Tensor: self's shape without the reduced dims.
+        """
+        return ops.any(self, dim, keepdim)
+
+    def logical_and(self, other):
+        """self AND other elementwise (see ops.logical_and).
+
+        Args:
+            other: a Tensor broadcastable with self.
+        Returns:
+            A bool Tensor of the broadcast shape.
+        """
+        return ops.logical_and(self, other)
+
+    def logical_or(self, other):
+        """self OR other elementwise (see ops.logical_or).
+
+        Args:
+            other: a Tensor broadcastable with self.
+        Returns:
+            A bool Tensor of the broadcast shape.
+        """
+        return ops.logical_or(self, other)
+
+    def logical_not(self):
+        """NOT self elementwise (see ops.logical_not). Returns: a bool Tensor of self's shape."""
+        return ops.logical_not(self)
+
+    def clone(self):
+        """A copy with its own storage, in the graph (see ops.clone). Returns: a Tensor like self."""
+        return ops.clone(self)
+
+    def contiguous(self):
+        """self if laid out row-major, else a row-major copy (see ops.contiguous). Returns: a Tensor like self."""
+        return ops.contiguous(self)
+
+    def multinomial(self, num_samples, replacement=False):
+        """Category indices drawn in proportion to self's weights (see creation.multinomial).
+
+        Args:
+            num_samples: draws per row.
+            replacement: whether a category may repeat.
+        Returns:
+            An int64 Tensor (num_samples,) or (R, num_samples) for self (C,) or (R, C).
+        """
+        return creation.multinomial(self, num_samples, replacement)
 
 
 class Version:
@@ -351,3 +1047,4 @@ def arange(start, stop=None, step=1, dtype=None, device=None):
 
 # imported last: ops and autograd build on Tensor, and Tensor's methods call them
 from minigrad import autograd, ops  # noqa: E402
+from minigrad import creation  # noqa: E402

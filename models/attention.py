@@ -206,4 +206,4 @@ _BYTES_PER_NUMBER = {"float32": 4, "float64": 8}
 
 def cache_bytes(cache):
     """Bytes held by a KV cache (k, v) — what step() keeps between steps."""
-    return sum(t.size * _BYTES_PER_NUMBER[dtype_name(t.dtype)] for t in cache)
+    return sum(t.numel() * _BYTES_PER_NUMBER[dtype_name(t.dtype)] for t in cache)

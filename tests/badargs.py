@@ -16,7 +16,7 @@ and compared bit for bit after it.
 
 import os
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pytest

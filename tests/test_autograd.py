@@ -123,7 +123,7 @@ FLOAT32_CASES = {
     "pow": lambda x: (x * x + 1.0) ** 0.5 + 2.0 ** x,
     "unary": lambda x: mg.exp(x) + mg.tanh(x) + mg.sigmoid(x) + mg.softplus(x) + mg.silu(x) + mg.relu(x)
     + mg.abs(x) + mg.sqrt(x * x + 1) + mg.log(x * x + 1),
-    "reductions": lambda x: x.sum(0) + x.mean(0) + x.max(0) + x.min(0) + x.var(0) + mg.logsumexp(x, 0),
+    "reductions": lambda x: x.sum(0) + x.mean(0) + x.amax(0) + x.amin(0) + x.var(0) + mg.logsumexp(x, 0),
     "softmax": lambda x: mg.softmax(x, -1) + mg.log_softmax(x, -1) + mg.cumsum(x, -1),
     "shape": lambda x: mg.concatenate([x, mg.flip(x, 0)], 0)[1:3] + mg.stack([x, x], 0).sum(0)
     + mg.pad(x, ((0, 0), (0, 0))) + mg.where(x > 0, x, 0.0) + mg.clip(x, -1.0, 1.0) + x[[0, 1]],
@@ -179,7 +179,7 @@ SECOND_ORDER = {
     "softmax": lambda x: mg.softmax(x, -1) * mg.flip(x, -1),
     "logsumexp": lambda x: mg.logsumexp(x * x, -1),
     "matmul": lambda x: mg.tanh(x @ x.T).sum(0) * x[:, 0],
-    "max/var": lambda x: mg.max(x * x, -1) + mg.var(x, -1),
+    "max/var": lambda x: mg.amax(x * x, -1) + mg.var(x, -1),
     "getitem/cat": lambda x: mg.concatenate([x[:, ::-1] ** 3, mg.cumsum(x, 0)], 0),
 }
 

@@ -122,17 +122,17 @@ def test_shape_mismatches_name_the_op_and_shapes(device):
         h + mg.randn(4, device=device)
     with pytest.raises(ValueError, match=r"matmul: operands must have at least 1 dim"):
         h @ mg.tensor(2.0, device=device)
-    with pytest.raises(ValueError, match=r"concat: .*size 2 .* size 3.*\(2, 3\).*\(3, 3\)"):
+    with pytest.raises(RuntimeError, match=r"cat: .*size 2 and size 3.*\(2, 3\).*\(3, 3\)"):
         mg.concatenate([h, mg.randn(3, 3, device=device)], axis=1)
-    with pytest.raises(ValueError, match=r"stack: all tensors must have one shape"):
+    with pytest.raises(RuntimeError, match=r"stack: all tensors must have one shape"):
         mg.stack([h, mg.randn(3, 2, device=device)])
-    with pytest.raises(ValueError, match=r"reshape: .*"):
+    with pytest.raises(RuntimeError, match=r"reshape: shape \(4, 2\) is invalid for a tensor of 6 elements"):
         h.reshape(4, 2)
-    with pytest.raises(ValueError, match=r"sum: axis 2 is out of range for a tensor of 2 dims"):
+    with pytest.raises(IndexError, match=r"sum: dim 2 is out of range for a tensor of 2 dims"):
         h.sum(axis=2)
-    with pytest.raises(ValueError, match=r"split: sizes \[1, 1\] do not add up to 3"):
+    with pytest.raises(RuntimeError, match=r"split: sizes \[1, 1\] do not add up to 3"):
         mg.split(h, [1, 1], axis=1)
-    with pytest.raises(ValueError, match=r"permute: \(0, 0\) is not a permutation"):
+    with pytest.raises(RuntimeError, match=r"permute: dims \(0, 0\) repeat a dim"):
         mg.permute(h, (0, 0))
     h.sum().backward()                                           # the graph is intact
     np.testing.assert_allclose(x.grad.numpy(), np.full((2, 3), 2.0))

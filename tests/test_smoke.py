@@ -38,8 +38,8 @@ def test_custom_op_example(device):
 def test_a_tiny_mlp_fits(device):
     """Thirty steps of gradient descent on y = sin(x) bring the loss down."""
     mg.manual_seed(0)
-    xs = mg.tensor(np.linspace(-2, 2, 32).reshape(32, 1), device=device)
-    ys = mg.tensor(np.sin(np.linspace(-2, 2, 32)).reshape(32, 1), device=device)
+    xs = mg.tensor(np.linspace(-2, 2, 32).reshape(32, 1), dtype="float32", device=device)
+    ys = mg.tensor(np.sin(np.linspace(-2, 2, 32)).reshape(32, 1), dtype="float32", device=device)
     w1, b1 = mg.randn(1, 16, device=device, requires_grad=True), mg.zeros(16, device=device, requires_grad=True)
     w2, b2 = mg.randn(16, 1, device=device, requires_grad=True), mg.zeros(1, device=device, requires_grad=True)
     losses = []

@@ -96,7 +96,7 @@ def orthogonal_(tensor, gain=1.0):
     if tensor.ndim < 2:
         raise ValueError(f"orthogonal_: needs a tensor of at least 2 dims, got shape {tensor.shape}")
     rows = tensor.shape[0]
-    cols = tensor.size // rows
+    cols = tensor.numel() // rows
     # drawn and factorised on the host, where the generator lives
     host = backend.NUMPY
     flat = backend.random_normal((rows, cols), "float64", host)

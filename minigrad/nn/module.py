@@ -320,7 +320,7 @@ class Module:
 
     def num_parameters(self):
         """The number of trainable numbers, tied weights counted once."""
-        return sum(p.size for p in self.parameters())
+        return sum(p.numel() for p in self.parameters())
 
     # ---- saving and loading --------------------------------------------------
     def _state_items(self):

@@ -20,9 +20,17 @@ Where each op lives, in the order they build on one another:
     shape.py        reshape, permute, cat/split/stack/unbind, flip, cumsum
     elementwise.py  exp, log, tanh, sigmoid, relu, ..., comparisons
     arithmetic.py   + - * / ** @
-    reductions.py   sum, max/min, logsumexp, softmax
+    reductions.py   sum, amax/amin, max/min, logsumexp, softmax, log_softmax
     indexing.py     x[index], take, where, pad
-    composite.py    mean, var, log_softmax, squeeze, unsqueeze: built from the rest
+    composite.py    mean, var, squeeze, unsqueeze, flatten: built from the rest
+    special.py      sin, cos, log1p, expm1, square, rsqrt, erf, gelu, sign, clamp
+    selection.py    gather (and its scatter-add), masked_fill, tril, triu, roll, repeat, repeat_interleave
+    sorting.py      argmax, argmin, sort, argsort, topk
+    products.py     prod, cumprod (gradients without dividing by x)
+    norms.py        norm, std (a square root whose gradient at 0 is 0)
+    linalg.py       outer, bmm, einsum
+    logical.py      isnan, isfinite, all, any, logical_and / or / not: masks
+    memory.py       clone, contiguous
 """
 
 from minigrad.ops.conversion import (
@@ -31,9 +39,12 @@ from minigrad.ops.conversion import (
 from minigrad.ops.broadcast import (
     SumTo, sum_to, BroadcastTo, broadcast_to
 )
+from minigrad.ops.operands import (
+    promote_types, result_type
+)
 from minigrad.ops.shape import (
     Reshape, reshape, Permute, permute, transpose, Concat, concatenate, Split, Unbind, Stack, split,
-    chunk, unbind, stack, Cumsum, cumsum, Flip, flip, cat
+    chunk, unbind, stack, Cumsum, cumsum, Flip, flip, cat, expand
 )
 from minigrad.ops.elementwise import (
     Exp, exp, Log, log, Sqrt, sqrt, Tanh, TanhBackward, tanh, Sigmoid, SigmoidBackward, sigmoid, Relu,
@@ -44,11 +55,37 @@ from minigrad.ops.arithmetic import (
     Add, add, Sub, sub, Mul, mul, Div, div, Neg, neg, PowScalar, Pow, pow, MatMul, matmul
 )
 from minigrad.ops.reductions import (
-    Sum, sum, Max, max, min, LogSumExp, logsumexp, Softmax, softmax
+    Sum, sum, Max, amax, amin, MaxAlong, max, min, max_result, min_result, LogSumExp, logsumexp,
+    Softmax, softmax, LogSoftmax, log_softmax
 )
 from minigrad.ops.indexing import (
     GetItem, IndexAdd, getitem, Take, PutAdd, take, Where, where, Pad, pad
 )
 from minigrad.ops.composite import (
-    mean, var, log_softmax, squeeze, unsqueeze
+    mean, var, squeeze, unsqueeze, flatten
+)
+from minigrad.ops.special import (
+    Sin, sin, Cos, cos, Log1p, log1p, Expm1, expm1, Square, square, Rsqrt, rsqrt, Erf, erf, Gelu, gelu,
+    Sign, sign, Clamp, clamp
+)
+from minigrad.ops.selection import (
+    Gather, ScatterAdd, gather, masked_fill, tril, triu, Roll, roll, repeat, repeat_interleave
+)
+from minigrad.ops.sorting import (
+    ValuesIndices, argmax, argmin, argsort, sort, topk
+)
+from minigrad.ops.products import (
+    Cumprod, cumprod, Prod, prod
+)
+from minigrad.ops.norms import (
+    SqrtZeroAtZero, PNorm, norm, std
+)
+from minigrad.ops.linalg import (
+    outer, bmm, Einsum, einsum
+)
+from minigrad.ops.logical import (
+    isnan, isfinite, all, any, logical_and, logical_or, logical_not
+)
+from minigrad.ops.memory import (
+    Clone, clone, Contiguous, contiguous
 )

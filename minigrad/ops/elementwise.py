@@ -11,7 +11,7 @@ from minigrad import backend
 from minigrad.autograd import Function
 from minigrad.tensor import Tensor
 from minigrad.ops.broadcast import sum_to
-from minigrad.ops.operands import _operands, _shape, _xp
+from minigrad.ops.operands import _as_dtype, _float_input, _operands, _shape, _xp, result_type
 
 
 # ---- elementwise functions ----------------------------------------------------
@@ -31,7 +31,14 @@ class Exp(Function):
 
 
 def exp(x):
-    return Exp.apply(x)
+    """eˣ elementwise.
+
+    Args:
+        x: a Tensor, any shape; an integer or bool tensor is first made float32.
+    Returns:
+        A float Tensor of x's shape.
+    """
+    return Exp.apply(_float_input(x, "exp"))
 
 
 # y = log(x);   dx = g / x
@@ -48,7 +55,14 @@ class Log(Function):
 
 
 def log(x):
-    return Log.apply(x)
+    """The natural logarithm elementwise (-inf at 0, nan below).
+
+    Args:
+        x: a Tensor, any shape; an integer or bool tensor is first made float32.
+    Returns:
+        A float Tensor of x's shape.
+    """
+    return Log.apply(_float_input(x, "log"))
 
 
 # y = √x;   dx = g / (2y)
@@ -66,7 +80,14 @@ class Sqrt(Function):
 
 
 def sqrt(x):
-    return Sqrt.apply(x)
+    """√x elementwise.
+
+    Args:
+        x: a Tensor, any shape; an integer or bool tensor is first made float32.
+    Returns:
+        A float Tensor of x's shape.
+    """
+    return Sqrt.apply(_float_input(x, "sqrt"))
 
 
 # y = tanh(x);   dx = g * (1 - y²)
@@ -101,7 +122,14 @@ class TanhBackward(Function):
 
 
 def tanh(x):
-    return Tanh.apply(x)
+    """tanh(x) elementwise.
+
+    Args:
+        x: a Tensor, any shape; an integer or bool tensor is first made float32.
+    Returns:
+        A float Tensor of x's shape.
+    """
+    return Tanh.apply(_float_input(x, "tanh"))
 
 
 def _sigmoid(xp, x):
@@ -143,7 +171,14 @@ class SigmoidBackward(Function):
 
 
 def sigmoid(x):
-    return Sigmoid.apply(x)
+    """The logistic sigmoid σ(x) = 1 / (1 + e⁻ˣ) elementwise, stable for any x.
+
+    Args:
+        x: a Tensor, any shape; an integer or bool tensor is first made float32.
+    Returns:
+        A float Tensor of x's shape.
+    """
+    return Sigmoid.apply(_float_input(x, "sigmoid"))
 
 
 # y = max(x, 0);   dx = g * [x > 0]
@@ -161,6 +196,13 @@ class Relu(Function):
 
 
 def relu(x):
+    """max(x, 0) elementwise.
+
+    Args:
+        x: a Tensor, any shape and dtype.
+    Returns:
+        A Tensor of x's shape and dtype.
+    """
     return Relu.apply(x)
 
 
@@ -179,7 +221,14 @@ class Softplus(Function):
 
 
 def softplus(x):
-    return Softplus.apply(x)
+    """log(1 + eˣ) elementwise, stable for any x.
+
+    Args:
+        x: a Tensor, any shape; an integer or bool tensor is first made float32.
+    Returns:
+        A float Tensor of x's shape.
+    """
+    return Softplus.apply(_float_input(x, "softplus"))
 
 
 # y = x σ(x);   dx = g * (σ(x) + x σ(x)(1 - σ(x)))
@@ -197,7 +246,14 @@ class Silu(Function):
 
 
 def silu(x):
-    return Silu.apply(x)
+    """x·σ(x) elementwise (SiLU, also called swish).
+
+    Args:
+        x: a Tensor, any shape; an integer or bool tensor is first made float32.
+    Returns:
+        A float Tensor of x's shape.
+    """
+    return Silu.apply(_float_input(x, "silu"))
 
 
 # y = |x|;   dx = g * sign(x)
@@ -215,6 +271,13 @@ class Abs(Function):
 
 
 def abs(x):
+    """|x| elementwise.
+
+    Args:
+        x: a Tensor, any shape and dtype.
+    Returns:
+        A Tensor of x's shape and dtype.
+    """
     return Abs.apply(x)
 
 
@@ -266,10 +329,24 @@ def _as_pair(a, b):
 
 
 def maximum(a, b):
+    """The larger of a and b elementwise; at a tie the gradient is shared.
+
+    Args:
+        a, b: Tensors or numbers, broadcastable to one shape.
+    Returns:
+        A Tensor of the broadcast shape, dtype result_type(a, b).
+    """
     return Maximum.apply(*_as_pair(a, b))
 
 
 def minimum(a, b):
+    """The smaller of a and b elementwise; at a tie the gradient is shared.
+
+    Args:
+        a, b: Tensors or numbers, broadcastable to one shape.
+    Returns:
+        A Tensor of the broadcast shape, dtype result_type(a, b).
+    """
     return Minimum.apply(*_as_pair(a, b))
 
 
@@ -288,7 +365,27 @@ class Clip(Function):
 
 
 def clip(x, min=None, max=None):
-    return Clip.apply(x, min, max)
+    """x limited to [min, max] elementwise (PyTorch's clamp); the gradient
+    passes where x was inside.
+
+    Args:
+        x: a Tensor, any shape.
+        min, max: numbers, or None for no bound on that side.
+    Returns:
+        A Tensor of x's shape, dtype result_type(x, min, max): an integer
+        tensor clipped to float bounds becomes float32, as in PyTorch.
+    """
+    if not isinstance(x, Tensor):
+        raise TypeError(f"clip: argument 'input' must be a Tensor, got {type(x).__name__}")
+    bounds = [v for v in (min, max) if v is not None]
+    if not bounds:
+        raise ValueError("clip: at least one of min and max must not be None")
+    for v in bounds:
+        if isinstance(v, Tensor) or not isinstance(v, (int, float)) and not backend.is_host_scalar(v):
+            raise TypeError(f"clip: min and max must be numbers or None, got {type(v).__name__}")
+    dtype = result_type(x, *bounds)
+    lo, hi = (None if v is None else _as_dtype(v, dtype) for v in (min, max))
+    return Clip.apply(_as_dtype(x, dtype), lo, hi)
 
 
 # ---- comparisons: masks, outside the graph ------------------------------------
@@ -298,13 +395,20 @@ _COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_eq
 
 
 def compare(how, a, b):
+    """A comparison ("lt", "le", "gt", "ge", "eq", "ne") elementwise, after promotion.
+
+    Args:
+        how: which comparison.
+        a, b: Tensors or numbers, broadcastable to one shape (one a Tensor).
+    Returns:
+        A bool Tensor of the broadcast shape, outside the graph.
+    """
     a, b = _operands(a, b)
     xa = a._data if isinstance(a, Tensor) else a
     xb = b._data if isinstance(b, Tensor) else b
     t = a if isinstance(a, Tensor) else b
-    xp = t.xp
     if not hasattr(xa, "shape"):
         xa = backend.of(t._data).asarray(xa, t.dtype)
     if not hasattr(xb, "shape"):
         xb = backend.of(t._data).asarray(xb, t.dtype)
-    return Tensor(getattr(xp, _COMPARE[how])(xa, xb))
+    return Tensor(getattr(t.xp, _COMPARE[how])(xa, xb))

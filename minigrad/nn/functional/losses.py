@@ -166,7 +166,7 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
         terms = logp * p if w_c is None else logp * p * w_c
         losses = -sum(terms, class_axis)                                  # (N, d1, ...)
         if reduction == "mean":
-            return sum(losses) / (input.size // C)              # over positions, as PyTorch
+            return sum(losses) / (input.numel() // C)              # over positions, as PyTorch
         return _reduce(losses, reduction)
 
     t, expected, _, keep = _class_target("cross_entropy", input, target, ignore_index)

@@ -210,7 +210,7 @@ class ReduceLROnPlateau(LRScheduler):
 
 def _metric(where, value):
     if isinstance(value, Tensor):
-        if value.size != 1:
+        if value.numel() != 1:
             raise ValueError(f"{where}: metrics must be one number, got a Tensor of shape {value.shape}")
         value = value.item()
     return _metric_value(where, "metrics", value)
