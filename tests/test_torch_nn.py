@@ -27,6 +27,8 @@ ROWS = [
     ("Tanh", lambda lib, d: lib.nn.Tanh(), [("n", (3, 4))], None),
     ("Sigmoid", lambda lib, d: lib.nn.Sigmoid(), [("n", (3, 4))], None),
     ("SiLU", lambda lib, d: lib.nn.SiLU(), [("n", (3, 4))], None),
+    ("GELU", lambda lib, d: lib.nn.GELU(), [("n", (3, 4))], None),
+    ("GELU tanh", lambda lib, d: lib.nn.GELU(approximate="tanh"), [("n", (3, 4))], None),
     ("LeakyReLU", lambda lib, d: lib.nn.LeakyReLU(0.1), [("n", (3, 4))], None),
     ("Softmax", lambda lib, d: lib.nn.Softmax(dim=-1), [("n", (3, 4))], None),
     ("LogSoftmax", lambda lib, d: lib.nn.LogSoftmax(dim=1), [("n", (2, 3, 4))], None),
@@ -105,8 +107,8 @@ ROWS += [
     ("Sequential MLP", lambda lib, d: lib.nn.Sequential(lib.nn.Linear(2, 8), lib.nn.ReLU(), lib.nn.Linear(8, 3),
                                                         lib.nn.LogSoftmax(dim=1)), [("n", (5, 2))], None),
     ("Sequential OrderedDict", lambda lib, d: lib.nn.Sequential(OrderedDict(
-        [("conv", lib.nn.Conv1d(2, 4, 3, padding=1)), ("act", lib.nn.GELU(approximate="tanh")) if hasattr(mg, "gelu")
-         else ("act", lib.nn.Tanh()), ("flat", lib.nn.Flatten())])), [("n", (2, 2, 5))], None),
+        [("conv", lib.nn.Conv1d(2, 4, 3, padding=1)), ("act", lib.nn.GELU(approximate="tanh")),
+         ("flat", lib.nn.Flatten())])), [("n", (2, 2, 5))], None),
 ]
 
 
