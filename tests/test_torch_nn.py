@@ -193,3 +193,15 @@ def test_module_gradcheck(name, make, specs, call, device):
     weights = [mg.tensor(p, dtype="float64", device=device, requires_grad=True) for p in module.parameters()]
     n = len(inputs)
     assert mg.gradcheck(lambda *ts: functional_call(module, dict(zip(names, ts[n:])), *ts[:n]), inputs + weights)
+
+
+def test_mambas_causal_conv_is_a_grouped_conv1d(device):
+    """CausalConv1d (B, L, Dn) is nn.Conv1d(Dn, Dn, K, groups=Dn, padding=K-1) on (B, Dn, L), first L kept."""
+    from minigrad.models.mamba import CausalConv1d
+    mg.manual_seed(0)
+    causal = CausalConv1d(4, 3, dtype="float64", device=device)
+    conv = mg.nn.Conv1d(4, 4, 3, groups=4, padding=2, dtype="float64", device=device)
+    conv.load_state_dict(causal.state_dict())
+    x = mg.randn(2, 6, 4, dtype="float64", device=device)
+    expected = conv(x.transpose(1, 2))[..., :6].transpose(1, 2)
+    np.testing.assert_allclose(np.asarray(causal(x)), np.asarray(expected), rtol=1e-12, atol=1e-12)
