@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean docs notebooks
 
 $(VENV)/.base:
 	$(PYTHON) -m venv $(VENV)
@@ -38,4 +38,30 @@ bench: $(VENV)/.dev
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis docs/api docs/notebooks
+
+# ---- the guide and the API reference ----------------------------------------
+# make docs       — the API reference, HTML from the docstrings, into docs/api/
+# make notebooks  — every chapter of docs/learn/ and every demo as a Jupyter notebook, into docs/notebooks/
+$(VENV)/.docs: $(VENV)/.base pyproject.toml
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $@
+
+docs: $(VENV)/.docs
+	$(PY) -m pdoc --docformat google --output-directory docs/api minigrad
+
+notebooks: $(VENV)/.docs
+	mkdir -p docs/notebooks
+	for f in docs/learn/[0-9]*.md; do \
+		$(PY) -m jupytext --quiet --set-kernel python3 --to ipynb --output docs/notebooks/$$(basename $$f .md).ipynb $$f || exit 1; \
+	done
+	for f in demos/*.py; do \
+		if grep -q '^# %%' $$f; then \
+			{ echo '# %%'; echo 'import os'; \
+			  echo 'os.chdir("../..")   # the repository root, where `demos` imports from and its plots go'; \
+			  echo; cat $$f; } | \
+			$(PY) -m jupytext --quiet --from py:percent --set-kernel python3 --to ipynb \
+				--output docs/notebooks/demo-$$(basename $$f .py).ipynb - || exit 1; \
+		fi; \
+	done
+	@echo "notebooks in docs/notebooks/"

@@ -1,8 +1,11 @@
-"""python -m benchmarks [CASE ...] [--quick] [--threads N] [--json PATH] [--compare OLD.json] [--markdown] [--list]
+"""python -m benchmarks [CASE ...] [--quick] [--threads N] [--json PATH] [--compare OLD.json] [--markdown]
+                      [--output PATH] [--list]
 
 Runs every case (or those named: a full name, a group prefix such as `lstm`
 or `scan/B1-D4-N4-L4096`, or a shell pattern such as '*/torch'), prints one
 table, and optionally saves it as JSON or compares it with an earlier JSON.
+`--output docs/benchmarks.md` also writes the run as a Markdown page: the
+commit and machine it came from, then each group's description and tables.
 Exit status 2, with a message, for settings it cannot honour: an unknown case
 name, a case whose optional dependency is missing, an unreadable JSON file.
 Exit status 1 if a case raised: the table shows its error, the others run.
@@ -22,8 +25,20 @@ INSTALL_HINTS = {
 }
 
 
+CASE_MODULES = {
+    "The engine's cost per op": engine_cases,
+    "RNN, LSTM and GRU: one training step": recurrent_cases,
+    "The selective scan and a Mamba block": scan_cases,
+}
+
+
 def all_cases():
-    return engine_cases.cases() + recurrent_cases.cases() + scan_cases.cases()
+    return [case for module in CASE_MODULES.values() for case in module.cases()]
+
+
+def sections():
+    """(title, description, case names) per case module, for report.document."""
+    return [(title, module.__doc__, [c.name for c in module.cases()]) for title, module in CASE_MODULES.items()]
 
 
 def matches(name, selector):
@@ -72,6 +87,8 @@ def parse(argv):
     p.add_argument("--json", metavar="PATH", help="also write the results to this JSON file")
     p.add_argument("--compare", metavar="OLD.json", help="print each case's ratio against an earlier --json run")
     p.add_argument("--markdown", action="store_true", help="print the result tables as Markdown (for the README)")
+    p.add_argument("--output", metavar="PATH",
+                   help="also write the run as a Markdown page with its commit and machine (docs/benchmarks.md)")
     p.add_argument("--list", action="store_true", help="list the case names and exit")
     return p.parse_args(argv)
 
@@ -97,8 +114,9 @@ def run(args, argv):
         raise ValueError(INSTALL_HINTS["threadpoolctl"])
     if args.threads is not None and args.threads < 1:
         raise ValueError(f"--threads must be at least 1, got {args.threads}")
-    if args.json and not os.path.isdir(os.path.dirname(os.path.abspath(args.json))):
-        raise ValueError(f"--json {args.json}: its directory does not exist")
+    for option, path in (("--json", args.json), ("--output", args.output)):
+        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise ValueError(f"{option} {path}: its directory does not exist")
     old = report.load(args.compare) if args.compare else None
     chosen, notes = select(cases, args.cases)
 
@@ -133,6 +151,10 @@ def run(args, argv):
     if args.json:
         report.save(args.json, meta, results)
         print(f"\nwrote {args.json}")
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(report.document(meta, results, sections()))
+        print(f"wrote {args.output}")
     failed = [r["name"] for r in results if r["kind"] == "error"]
     if failed:
         print(f"benchmarks: {len(failed)} case(s) failed: {', '.join(failed)}", file=sys.stderr)

@@ -29,6 +29,7 @@ import importlib
 import os
 import platform
 import statistics
+import subprocess
 import tracemalloc
 
 
@@ -156,12 +157,31 @@ def machine(threads, quick, argv):
         "torch": None,
         "quick": quick,
         "command": " ".join(["python -m benchmarks", *argv]),
+        "commit": commit(),
     }
     if not missing(["torch"]):
         import torch
         info["torch"] = torch.__version__
         info["torch_threads"] = torch.get_num_threads()
     return info
+
+
+def commit():
+    """The checkout's commit, `git rev-parse --short HEAD`, and whether files differed from it.
+
+    Returns:
+        e.g. "9f0bd36", "9f0bd36 with uncommitted changes", or "unknown (not a git checkout)".
+    """
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                                capture_output=True, text=True)
+    except OSError:
+        return "unknown (git is not installed)"
+    if head.returncode != 0:
+        return "unknown (not a git checkout)"
+    return head.stdout.strip() + (" with uncommitted changes" if status.stdout.strip() else "")
 
 
 def _cpu_model():

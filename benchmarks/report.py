@@ -1,4 +1,5 @@
-"""Printing the results as one table, saving them as JSON, comparing two runs."""
+"""Printing the results as one table, saving them as JSON, comparing two runs,
+and writing the whole run as a Markdown document (docs/benchmarks.md)."""
 
 import json
 
@@ -17,6 +18,7 @@ def header(meta):
         f"load average {meta['load_average']}",
         f"BLAS: {blas}",
         f"python {meta['python']}, numpy {meta['numpy']}, {torch}",
+        f"commit: {meta['commit']}",
     ]
     if meta["env"]:
         lines.append("environment: " + ", ".join(f"{k}={v}" for k, v in meta["env"].items()))
@@ -47,6 +49,86 @@ def table(results, markdown=False):
         parts.append(f"peak memory of one step, above what existed before it ({how}):")
         parts.append(_render(["case", "peak", "for scale"], memory, markdown))
     return "\n\n".join(parts)
+
+
+def document(meta, results, sections):
+    """The run as a Markdown page: where it came from, then one section per case module.
+
+    Args:
+        meta: the machine and run description from harness.machine (commit included).
+        results: the result dicts of measure(), in case order.
+        sections: (title, description, names) triples: a heading, the Markdown
+            text that says what the cases measure, and the case names it covers.
+    Returns:
+        The page as one string, ending in a newline.
+    """
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `{meta['command']}`; not edited by hand — run the command again to update it.",
+        "Times are medians of repeated calls after a warm-up; the cases of one row take turns, one call each",
+        "per round, so a ratio within a row is fairer than an absolute time on a shared machine.",
+        "",
+        provenance(meta),
+    ]
+    by_name = {r["name"]: r for r in results}
+    for title, description, names in sections:
+        rows = [by_name[n] for n in names if n in by_name]
+        if not rows:
+            continue
+        summary, _, details = description.strip().partition("\n")
+        lines += ["", f"## {title}", "", summary, "", "```text", details.strip(), "```"]
+        timed = [r for r in rows if r["kind"] != "memory"]
+        for family in dict.fromkeys(r["name"].split("/")[0] for r in timed):
+            lines += ["", pivot([r for r in timed if r["name"].split("/")[0] == family], by_name)]
+        memory = [r for r in rows if r["kind"] == "memory"]
+        if memory:
+            lines += ["", "Peak memory of one step, above what existed before it (tracemalloc):", "",
+                      _render(["case", "peak", "for scale"],
+                              [[r["name"], _bytes(r["peak_bytes"]), r["note"]] for r in memory], markdown=True)]
+    return "\n".join(lines) + "\n"
+
+
+def provenance(meta):
+    """A Markdown list of the commit, machine, libraries and load a run came from."""
+    blas = "; ".join(f"{b['library']} {b['version']} ({b['kernel']} kernel) at {b['threads']} thread(s)"
+                     for b in meta["blas"]) or "none found"
+    torch = (f"torch {meta['torch']} at {meta['torch_threads']} thread(s)" if meta["torch"]
+             else "torch not installed (its columns are empty)")
+    items = [
+        f"commit: `{meta['commit']}`",
+        f"date: {meta['date']}" + (" — `--quick`: few repeats, so the medians are rough" if meta["quick"] else ""),
+        f"machine: {meta['cpu']}, {meta['cores']} cores ({meta['cores_usable']} usable)",
+        f"BLAS: {blas}",
+        f"python {meta['python']}, numpy {meta['numpy']}, minigrad {meta['minigrad']}, {torch}",
+        f"load average: {meta['load_average']} at the start, {meta.get('load_average_end')} at the end",
+    ]
+    if meta["env"]:
+        items.append("environment: " + ", ".join(f"{k}={v}" for k, v in meta["env"].items()))
+    return "\n".join(f"- {item}" for item in items)
+
+
+def pivot(rows, by_name):
+    """One Markdown table for cases named family/size/variant: a row per size, a column
+    per variant's median, then a column per ratio the cases ask for (variant / other)."""
+    sizes = list(dict.fromkeys(r["name"].rsplit("/", 1)[0] for r in rows))
+    variants = list(dict.fromkeys(r["name"].rsplit("/", 1)[1] for r in rows))
+    ratios = list(dict.fromkeys((r["name"].rsplit("/", 1)[1], label)
+                                for r in rows if r["kind"] == "time" for label, _ in r["ratios"]))
+    table = []
+    for size in sizes:
+        cells = [size.split("/", 1)[-1]]
+        for v in variants:
+            r = by_name.get(f"{size}/{v}")
+            cells.append("" if r is None else "FAILED" if r["kind"] == "error" else _time(r))
+        for v, label in ratios:
+            r = by_name.get(f"{size}/{v}")
+            other = dict(r["ratios"]).get(label) if r and r["kind"] == "time" else None
+            o = by_name.get(other)
+            cells.append(f"{r['median_s'] / o['median_s']:.3g}×" if o and o["kind"] == "time" else "")
+        table.append(cells)
+    headers = [sizes[0].split("/")[0]] + variants + [f"{v} / {label}" for v, label in ratios]
+    return _render(headers, table, markdown=True)
 
 
 def compare(results, old):
@@ -98,6 +180,13 @@ def load(path):
         raise ValueError(f"{path} is not a file written by `python -m benchmarks --json` "
                          f"(expected format {FORMAT!r})")
     return data
+
+
+def _time(r):
+    """The median, per unit where the case has one (the engine's chains: per op)."""
+    if "per" in r:
+        return f"{_seconds(r['median_s'] / r['per']['count'])}/{r['per']['unit']}"
+    return _seconds(r["median_s"])
 
 
 def _value(r):

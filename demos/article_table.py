@@ -27,7 +27,7 @@ from functools import partial
 import numpy as np
 
 import minigrad as mg
-from demos.common import pyplot, save, table
+from demos.common import line, pyplot, save, table
 from demos.nets import LABELS, SequenceModel
 from demos.tasks import first_token, random_labels
 from demos.train import fit
@@ -115,16 +115,18 @@ def run(settings=None, seed=0, out="demos/out"):
 
     plt = pyplot()
     if plt is not None:
-        fig, ax = plt.subplots(figsize=(7, 3.6))
+        fig, ax = plt.subplots(figsize=(8, 4.5))
         window = 25
-        for (kind, length), c in curves.items():
+        for i, ((kind, length), c) in enumerate(curves.items()):
             smooth = np.convolve(c, np.ones(window) / window, mode="valid")
-            ax.plot(np.arange(len(smooth)) + window - 1, smooth, label=f"{LABELS[kind]}, T={length}")
-        ax.axhline(math.log(2), color="k", ls="--", lw=1, label="ln 2")
-        ax.set_xlabel("step")
-        ax.set_ylabel(f"cross-entropy (running mean of {window})")
+            ax.plot(np.arange(len(smooth)) + window - 1, smooth, label=f"{LABELS[kind]}, T={length}",
+                    **line(i, len(smooth)))
+        ax.axhline(math.log(2), color="k", ls="--", lw=1.2, label="ln 2 (predicting 1/2)")
+        ax.set_xlabel("training step (AdamW updates)")
+        ax.set_ylabel(f"cross-entropy (nats)\nrunning mean of {window} steps")
         ax.set_title("The article's setting: random labels — every model at ln 2")
-        ax.legend(fontsize=7, ncol=2)
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0, frameon=False)
         print(f"\nplot: {save(fig, out, 'article_table')}")
     return results
 

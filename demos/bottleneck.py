@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import minigrad as mg
-from demos.common import pyplot, save, table
+from demos.common import line, pyplot, save, table
 from demos.train import fit
 from minigrad import nn
 from minigrad.nn.functional import cross_entropy
@@ -152,15 +152,16 @@ def run(settings=None, seed=0, out="demos/out"):
 
     plt = pyplot()
     if plt is not None:
-        fig, ax = plt.subplots(figsize=(6, 3.6))
-        for name in ("fixed vector", "attention"):
-            ax.plot(s.eval_lengths, [results[name][L][0] for L in s.eval_lengths], "o-", label=name)
-        ax.axhline(1 / s.vocab, color="k", ls="--", lw=1, label="chance")
-        ax.set_xlabel("sequence length")
-        ax.set_ylabel("symbols right (greedy decoding)")
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        for i, name in enumerate(("fixed vector", "attention")):
+            ax.plot(s.eval_lengths, [results[name][L][0] for L in s.eval_lengths], label=name, **line(i))
+        ax.axhline(1 / s.vocab, color="k", ls="--", lw=1, label=f"chance (1/{s.vocab})")
+        ax.set_xlabel("sequence length (symbols to copy)")
+        ax.set_ylabel("symbols right, greedy decoding (fraction)")
         ax.set_ylim(0, 1.05)
+        ax.grid(True, alpha=0.3)
         ax.set_title(f"{s.task}: one fixed vector against attention")
-        ax.legend(fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0, frameon=False)
         print(f"\nplot: {save(fig, out, 'bottleneck')}")
     return results
 

@@ -31,7 +31,7 @@ from functools import partial
 import numpy as np
 
 import minigrad as mg
-from demos.common import fmt, pyplot, save, table
+from demos.common import fmt, line, pyplot, save, table
 from demos.train import fit
 from minigrad import nn
 from minigrad.nn.functional import cross_entropy
@@ -182,16 +182,18 @@ def run(settings=None, seed=0, out="demos/out"):
 
     plt = pyplot()
     if plt is not None:
-        fig, ax = plt.subplots(figsize=(7, 3.6))
+        fig, ax = plt.subplots(figsize=(8, 4.5))
         window = 10
-        for kind in s.kinds:
+        for i, kind in enumerate(s.kinds):
             c = np.convolve(results[kind]["loss"], np.ones(window) / window, mode="valid")
-            ax.plot(np.arange(len(c)) + window - 1, c, label=f"{kind} (validation {results[kind]['val']:.2f})")
-        ax.axhline(math.log(len(chars)), color="k", ls="--", lw=1, label="uniform guessing")
-        ax.set_xlabel("step")
-        ax.set_ylabel(f"train cross-entropy, nats/char (running mean of {window})")
+            ax.plot(np.arange(len(c)) + window - 1, c, label=f"{kind} (validation {results[kind]['val']:.2f})",
+                    **line(i, len(c)))
+        ax.axhline(math.log(len(chars)), color="k", ls="--", lw=1, label=f"uniform guessing (ln {len(chars)})")
+        ax.set_xlabel("training step (Adam updates)")
+        ax.set_ylabel(f"train loss (nats/char)\nrunning mean of {window} steps")
         ax.set_title("character-level language models on Python's docstrings")
-        ax.legend(fontsize=8)
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0, frameon=False)
         print(f"\nplot: {save(fig, out, 'charlm')}")
     return results
 

@@ -20,7 +20,7 @@ from functools import partial
 import numpy as np
 
 import minigrad as mg
-from demos.common import fmt, pyplot, save, table
+from demos.common import fmt, legend_below, line, pyplot, save, table
 from demos.nets import SequenceModel
 from demos.tasks import ADDING_BASELINE, adding_problem
 from demos.train import fit
@@ -107,17 +107,20 @@ def run(settings=None, seed=0, out="demos/out"):
 
     plt = pyplot()
     if plt is not None:
-        fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-        for name, h in runs.items():
-            axes[0].semilogy(h["grad_norm"], label=name, lw=1)
-            axes[1].semilogy(h["loss"], label=name, lw=1)
-        axes[0].axhline(s.max_norm, color="k", ls=":", lw=1, label=f"max_norm = {s.max_norm}")
-        axes[0].set_title("gradient norm before clipping")
-        axes[1].axhline(ADDING_BASELINE, color="k", ls="--", lw=1, label="predict the mean (1/6)")
-        axes[1].set_title("training loss (gaps: inf or nan)")
+        fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
+        for i, (name, h) in enumerate(runs.items()):
+            axes[0].semilogy(h["grad_norm"], label=name, lw=1.4, **line(i, len(h["grad_norm"])))
+            axes[1].semilogy(h["loss"], label=name, lw=1.4, **line(i, len(h["loss"])))
+        axes[0].axhline(s.max_norm, color="k", ls=":", lw=1, label=f"max_norm = {s.max_norm} (the clipping threshold)")
+        axes[0].set_title("gradient norm, before clipping")
+        axes[0].set_ylabel("‖∂loss/∂θ‖ (L2 norm, log scale)")
+        axes[1].axhline(ADDING_BASELINE, color="k", ls="--", lw=1, label="predict the mean (MSE 1/6)")
+        axes[1].set_title("training loss (gaps: the loss is inf or nan)")
+        axes[1].set_ylabel("training loss, MSE (log scale)")
         for ax in axes:
-            ax.set_xlabel("SGD step")
-            ax.legend(fontsize=7)
+            ax.set_xlabel("SGD step (updates)")
+            ax.grid(True, alpha=0.3)
+        legend_below(fig, axes, columns=4)
         print(f"\nplot: {save(fig, out, 'exploding')}")
     return {"norms_at_init": norms, "runs": runs}
 

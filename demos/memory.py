@@ -26,7 +26,7 @@ from functools import partial
 import numpy as np
 
 import minigrad as mg
-from demos.common import fmt, pyplot, save, table
+from demos.common import fmt, legend_under, line, pyplot, save, table
 from demos.nets import LABELS, SequenceModel
 from demos.tasks import ADDING_BASELINE, adding_problem, first_token
 from demos.train import fit
@@ -116,27 +116,31 @@ def run(settings=None, seed=0, out="demos/out"):
     plt = pyplot()
     if plt is not None:
         panels = 2 if s.first_token_lengths else 1
-        fig, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 3.8), squeeze=False)
+        fig, axes = plt.subplots(1, panels, figsize=(7 * panels, 4.5), squeeze=False)
         window = 25
         ax = axes[0][0]
-        for (kind, length), (curve, _) in results["adding"].items():
+        for i, ((kind, length), (curve, _)) in enumerate(results["adding"].items()):
             smooth = np.convolve(curve, np.ones(window) / window, mode="valid")
-            ax.semilogy(np.arange(len(smooth)) + window - 1, smooth, label=f"{LABELS[kind]}, T={length}")
-        ax.axhline(ADDING_BASELINE, color="k", ls="--", lw=1, label="predict the mean (1/6)")
+            ax.semilogy(np.arange(len(smooth)) + window - 1, smooth, label=f"{LABELS[kind]}, T={length}",
+                        **line(i, len(smooth)))
+        ax.axhline(ADDING_BASELINE, color="k", ls="--", lw=1, label="predict the mean (MSE 1/6)")
         ax.set_title("adding problem")
-        ax.set_xlabel("step")
-        ax.set_ylabel(f"MSE (running mean of {window})")
-        ax.legend(fontsize=7)
+        ax.set_xlabel("training step (Adam updates)")
+        ax.set_ylabel(f"MSE (running mean of {window} steps, log scale)")
+        ax.grid(True, alpha=0.3)
+        legend_under(ax)
         if s.first_token_lengths:
             ax = axes[0][1]
-            for (kind, length), (curve, _) in results["first_token"].items():
+            for i, ((kind, length), (curve, _)) in enumerate(results["first_token"].items()):
                 smooth = np.convolve(curve, np.ones(window) / window, mode="valid")
-                ax.plot(np.arange(len(smooth)) + window - 1, smooth, label=f"{LABELS[kind]}, T={length}")
-            ax.axhline(math.log(2), color="k", ls="--", lw=1, label="chance (ln 2)")
+                ax.plot(np.arange(len(smooth)) + window - 1, smooth, label=f"{LABELS[kind]}, T={length}",
+                        **line(i, len(smooth)))
+            ax.axhline(math.log(2), color="k", ls="--", lw=1, label="chance (ln 2 nats)")
             ax.set_title("first-token task")
-            ax.set_xlabel("step")
-            ax.set_ylabel("cross-entropy")
-            ax.legend(fontsize=7)
+            ax.set_xlabel("training step (Adam updates)")
+            ax.set_ylabel(f"cross-entropy (nats, running mean of {window} steps)")
+            ax.grid(True, alpha=0.3)
+            legend_under(ax)
         print(f"\nplot: {save(fig, out, 'memory')}")
     return results
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import minigrad as mg
-from demos.common import fmt, pyplot, save, table
+from demos.common import fmt, legend_under, line, pyplot, save, table
 from minigrad.models import RNN
 from minigrad.models.attention import CausalSelfAttention, cache_bytes
 from minigrad.models.mamba import MambaBlock
@@ -172,21 +172,22 @@ def run(settings=None, seed=0, out="demos/out"):
 
     plt = pyplot()
     if plt is not None:
-        fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+        fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
         Ls = list(timings)
         for i, label in enumerate(("RNN loop", "SSM loop (manual)", "SSM parallel scan")):
-            axes[0].loglog(Ls, [timings[L][i] * 1e3 / s.batch for L in Ls], "o-", label=label)
-        axes[0].set_xlabel("sequence length L")
-        axes[0].set_ylabel("ms per sequence (forward + backward)")
+            axes[0].loglog(Ls, [timings[L][i] * 1e3 / s.batch for L in Ls], label=label, **line(i))
+        axes[0].set_xlabel("sequence length L (time steps)")
+        axes[0].set_ylabel("time per sequence, forward + backward (ms)")
         axes[0].set_title("training: loop against scan")
-        axes[0].legend(fontsize=8)
         ts = list(report)
-        axes[1].loglog(ts, [report[t][0] for t in ts], "o-", label="Mamba block state")
-        axes[1].loglog(ts, [report[t][1] for t in ts], "o-", label="attention KV cache")
-        axes[1].set_xlabel("tokens generated")
-        axes[1].set_ylabel("bytes carried to the next step")
+        axes[1].loglog(ts, [report[t][0] for t in ts], label="Mamba block state", **line(3))
+        axes[1].loglog(ts, [report[t][1] for t in ts], label="attention KV cache", **line(4))
+        axes[1].set_xlabel("tokens generated so far")
+        axes[1].set_ylabel("memory carried to the next step (bytes)")
         axes[1].set_title("inference: constant state against a growing cache")
-        axes[1].legend(fontsize=8)
+        for ax in axes:
+            ax.grid(True, which="major", alpha=0.3)
+            legend_under(ax)
         print(f"\nplot: {save(fig, out, 'parallel')}")
     return {"timings": timings, "large_state": large, "generation": report, "step_agrees": agree}
 

@@ -21,7 +21,7 @@ from functools import partial
 import numpy as np
 
 import minigrad as mg
-from demos.common import fmt, pyplot, save, table
+from demos.common import fmt, legend_below, line, pyplot, save, table
 from demos.nets import KINDS, LABELS, SequenceModel
 from demos.tasks import adding_problem
 from demos.train import fit
@@ -145,18 +145,19 @@ def run(settings=None, seed=0, out="demos/out"):
     plt = pyplot()
     if plt is not None:
         stages = [st for st in ("init", "trained") if measured[st]]
-        fig, axes = plt.subplots(1, len(stages), figsize=(5.5 * len(stages), 4), sharey=True, squeeze=False)
+        fig, axes = plt.subplots(1, len(stages), figsize=(7 * len(stages), 4.5), sharey=True, squeeze=False)
         d = np.arange(s.length)
         for ax, stage in zip(axes[0], stages):
             for kind, norms in measured[stage].items():
-                ax.semilogy(d, norms / norms[0], label=LABELS[kind])
-            ax.semilogy(d, 0.6 ** d, "k--", lw=1, label="0.6^d (article)")
-            ax.semilogy(d, 0.99 ** d, "k:", lw=1, label="0.99^d (article)")
+                ax.semilogy(d, norms / norms[0], label=LABELS[kind], **line(KINDS.index(kind), len(d)))
+            ax.semilogy(d, 0.6 ** d, color="k", ls="--", lw=1, label="0.6^d (the article's simulation)")
+            ax.semilogy(d, 0.99 ** d, color="k", ls=":", lw=1, label="0.99^d (the article's simulation)")
             ax.set_title("at initialisation" if stage == "init" else f"after {s.train_steps} training steps")
-            ax.set_xlabel("distance from the loss, d = T − 1 − t")
-        axes[0][0].set_ylabel("‖∂loss/∂x_t‖ / ‖∂loss/∂x_T‖")
+            ax.set_xlabel("distance from the loss, d = T − 1 − t (time steps)")
+            ax.grid(True, which="major", alpha=0.3)
+        axes[0][0].set_ylabel("‖∂loss/∂x_t‖ relative to d = 0 (ratio)")
         axes[0][0].set_ylim(1e-60, 10)
-        axes[0][-1].legend(fontsize=7)
+        legend_below(fig, axes[0], columns=4)
         print(f"\nplot: {save(fig, out, 'vanishing')}")
     return results
 

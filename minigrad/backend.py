@@ -30,7 +30,13 @@ _DTYPE_NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "float32", "
 
 
 class Backend:
-    """One array library on one device: its namespace and the few extras."""
+    """One array library on one device: its namespace and the few extras.
+
+    Args:
+        name: the device string minigrad shows ("cpu", "cuda:0", "array_api_strict").
+        xp: the library's array namespace (numpy, cupy, array_api_strict).
+        device: the library's own device object, None for NumPy.
+    """
 
     def __init__(self, name, xp, device=None):
         self.name = name          # the device string minigrad shows: "cpu", "cuda:0", ...
@@ -38,7 +44,13 @@ class Backend:
         self.device = device      # the library's own device object (None for NumPy)
 
     def dtype(self, name):
-        """The library's dtype object for a name such as "float32"."""
+        """The library's dtype object for a dtype name.
+
+        Args:
+            name: a name such as "float32", or any dtype object dtype_name understands.
+        Returns:
+            the dtype of this backend's library; TypeError for dtypes minigrad does not support.
+        """
         if not isinstance(name, str):
             name = dtype_name(name)
         if name not in _DTYPE_NAMES:
@@ -46,8 +58,15 @@ class Backend:
         return getattr(self.xp, name)
 
     def asarray(self, data, dtype=None):
-        """A copy of host data (lists, scalars, NumPy arrays) on this backend,
-        never a view: a tensor must not change when the caller's array does."""
+        """A copy of host data on this backend, never a view: a tensor must not
+        change when the caller's array does.
+
+        Args:
+            data: a list, scalar or NumPy array (any shape).
+            dtype: a dtype name, or None for the data's own.
+        Returns:
+            an array of this backend, of data's shape.
+        """
         if dtype is not None:
             dtype = self.dtype(dtype)
         if self.device is None:
@@ -55,21 +74,51 @@ class Backend:
         return self.xp.asarray(np.asarray(data), dtype=dtype, device=self.device, copy=True)
 
     def full(self, shape, value, dtype):
+        """A new array of `shape` filled with `value`.
+
+        Args:
+            shape: a tuple of ints.  value: a Python number.  dtype: a dtype name.
+        Returns:
+            an array of this backend.
+        """
         if self.device is None:
             return np.full(shape, value, dtype=self.dtype(dtype))
         return self.xp.full(shape, value, dtype=self.dtype(dtype), device=self.device)
 
     def zeros(self, shape, dtype):
+        """A new array of zeros.
+
+        Args:
+            shape: a tuple of ints.  dtype: a dtype name.
+        Returns:
+            an array of this backend.
+        """
         if self.device is None:
             return np.zeros(shape, dtype=self.dtype(dtype))
         return self.xp.zeros(shape, dtype=self.dtype(dtype), device=self.device)
 
     def scatter_add(self, target, index, values):
-        """target[index] += values in place, repeated indices accumulating."""
+        """target[index] += values in place, repeated indices accumulating (the
+        gradient of indexing, where one element may have been read many times).
+
+        Args:
+            target: an array of this backend, changed in place.
+            index: an index as for target[index] (integer arrays may repeat entries).
+            values: an array broadcastable to target[index]'s shape.
+        Returns:
+            None.
+        """
         np.add.at(target, index, values)
 
     def einsum(self, subscripts, *arrays):
-        """np.einsum on this backend's arrays (the standard has no einsum)."""
+        """np.einsum on this backend's arrays (the standard has no einsum).
+
+        Args:
+            subscripts: the einsum equation, e.g. "bij,bjk->bik".
+            *arrays: the operands, arrays of this backend.
+        Returns:
+            an array of this backend.
+        """
         return np.asarray(np.einsum(subscripts, *arrays))
 
     def is_contiguous(self, a):
@@ -81,6 +130,13 @@ class Backend:
         return np.ascontiguousarray(a)
 
     def to_host(self, a):
+        """The values of array `a` as a NumPy array on the host (a view where the library allows).
+
+        Args:
+            a: an array of this backend.
+        Returns:
+            numpy.ndarray of a's shape and dtype.
+        """
         return np.asarray(a)
 
 
@@ -145,7 +201,13 @@ _by_type = {np.ndarray: NUMPY}
 
 
 def get(device):
-    """The backend for a device string ("cpu", "cuda", "cuda:1", "array_api_strict")."""
+    """The backend for a device string.
+
+    Args:
+        device: "cpu", "cuda" (= "cuda:0"), "cuda:N", "array_api_strict", or None for "cpu".
+    Returns:
+        the Backend; RuntimeError, naming what to install, when its library or device is missing.
+    """
     if device is None:
         return NUMPY
     if not isinstance(device, str):
@@ -193,7 +255,13 @@ def _make_strict():
 
 
 def of(a):
-    """The backend that owns array `a`."""
+    """The backend that owns an array.
+
+    Args:
+        a: an array of NumPy, CuPy or array-api-strict.
+    Returns:
+        its Backend; TypeError for anything else.
+    """
     backend = _by_type.get(type(a), False)
     if backend:
         return backend
@@ -207,7 +275,13 @@ def of(a):
 
 
 def dtype_name(dtype):
-    """'float32' for np.float32, np.dtype('float32'), array_api_strict.float32, ..."""
+    """The name of a dtype, whichever library's object it is.
+
+    Args:
+        dtype: np.float32, np.dtype('float32'), array_api_strict.float32, CuPy's, or a name.
+    Returns:
+        str, e.g. 'float32'.
+    """
     if isinstance(dtype, str):
         return dtype
     # Asked on the hot path (every op's output), so cached. The key holds the
@@ -229,7 +303,14 @@ _dtype_names = {}
 
 def infer_dtype(data, default_float):
     """The dtype tensor(data) takes: NumPy arrays keep theirs; Python floats
-    take the default float dtype, Python ints int64, bools bool."""
+    take the default float dtype, Python ints int64, bools bool.
+
+    Args:
+        data: a list, scalar or NumPy array.
+        default_float: the dtype name Python floats take ("float32").
+    Returns:
+        a dtype name; TypeError for data that is not numbers.
+    """
     a = np.asarray(data)
     kind = a.dtype.kind
     keeps_own = isinstance(data, (np.ndarray, np.generic))
@@ -243,28 +324,68 @@ def infer_dtype(data, default_float):
 
 
 def arange(start, stop, step, dtype, backend):
+    """Evenly spaced values in [start, stop), made on the host and copied to `backend`.
+
+    Args:
+        start, stop, step: Python numbers, as for range.  dtype: a dtype name.  backend: a Backend.
+    Returns:
+        a 1-d array of `backend`.
+    """
     return backend.asarray(np.arange(start, stop, step), dtype)
 
 
 def ensure_array(a):
-    """NumPy reductions return scalars (np.float32), not 0-d arrays; make them arrays."""
+    """NumPy reductions return scalars (np.float32), not 0-d arrays; make them arrays.
+
+    Args:
+        a: an array or a NumPy scalar.
+    Returns:
+        a itself, or a 0-d array holding the scalar.
+    """
     return np.asarray(a) if isinstance(a, np.generic) else a
 
 
 def is_host_scalar(x):
+    """Whether x is a NumPy scalar (np.float32(1.5), ...).
+
+    Args:
+        x: anything.
+    Returns:
+        bool.
+    """
     return isinstance(x, np.generic)
 
 
 def is_host_array(x):
+    """Whether x is a NumPy array.
+
+    Args:
+        x: anything.
+    Returns:
+        bool.
+    """
     return isinstance(x, np.ndarray)
 
 
 def is_device_array(x):
-    """An array of a backend other than NumPy (CuPy, array-api-strict)."""
+    """Whether x is an array of a backend other than NumPy (CuPy, array-api-strict).
+
+    Args:
+        x: anything.
+    Returns:
+        bool.
+    """
     return type(x).__module__.split(".")[0] in ("cupy", "array_api_strict")
 
 
 def is_float(dtype):
+    """Whether a dtype is one of the floating-point dtypes minigrad differentiates.
+
+    Args:
+        dtype: a dtype object or name.
+    Returns:
+        bool: True for float32 and float64.
+    """
     return dtype_name(dtype) in FLOAT_DTYPES
 
 
@@ -286,20 +407,67 @@ _generator = np.random.default_rng(0)
 
 
 def manual_seed(seed):
+    """Reseed the one generator every random tensor and initialiser draws from, on every device.
+
+    Args:
+        seed: an int (or anything numpy.random.default_rng accepts).
+    Returns:
+        None.
+    """
     global _generator
     _generator = np.random.default_rng(seed)
 
 
 def generator():
+    """The generator manual_seed seeds.
+
+    Returns:
+        numpy.random.Generator, on the host.
+    """
     return _generator
 
 
 def random_normal(shape, dtype, backend):
+    """Standard normal samples drawn on the host and copied to `backend`.
+
+    Args:
+        shape: a tuple of ints.  dtype: a dtype name.  backend: a Backend.
+    Returns:
+        an array of `shape` on `backend`.
+    """
     return backend.asarray(_generator.standard_normal(shape).astype(dtype_name(dtype)), dtype)
 
 
 def random_uniform(shape, low, high, dtype, backend):
+    """Uniform samples in [low, high) drawn on the host and copied to `backend`.
+
+    Args:
+        shape: a tuple of ints.  low, high: the interval.  dtype: a dtype name.  backend: a Backend.
+    Returns:
+        an array of `shape` on `backend`.
+    """
     return backend.asarray(_generator.uniform(low, high, shape).astype(dtype_name(dtype)), dtype)
+
+
+def random_integers(low, high, shape, dtype, backend):
+    """Integers uniform in [low, high) from the one generator, copied to `backend`.
+
+    Args:
+        low, high: the interval.  shape: a tuple of ints.  dtype: a dtype name.  backend: a Backend.
+    Returns:
+        an array of `shape` on `backend`.
+    """
+    return backend.asarray(_generator.integers(low, high, shape), dtype)
+
+
+def random_categories(weights, num_samples, replacement, backend):
+    """For each row of `weights` (an array (R, C) of `backend`, non-negative,
+    every row with a positive sum), num_samples category indices drawn with
+    probability weight / row sum; without replacement, each category at most
+    once. Drawn on the host; int64 (R, num_samples) on `backend`."""
+    host = backend.to_host(weights).astype("float64")
+    rows = [_generator.choice(host.shape[1], size=num_samples, replace=replacement, p=w / w.sum()) for w in host]
+    return backend.asarray(np.array(rows, dtype="int64").reshape(len(rows), num_samples), "int64")
 
 
 # ---- arrays of other libraries ------------------------------------------------
@@ -330,18 +498,3 @@ def foreign_to_host(x):
     except (RuntimeError, TypeError, BufferError) as e:
         raise TypeError(f"cannot read the values of a {type_name(x)} ({e}); a tensor that requires grad "
                         "must be detached first: x.detach()") from None
-
-
-def random_integers(low, high, shape, dtype, backend):
-    """Integers uniform in [low, high) from the one generator."""
-    return backend.asarray(_generator.integers(low, high, shape), dtype)
-
-
-def random_categories(weights, num_samples, replacement, backend):
-    """For each row of `weights` (an array (R, C) of `backend`, non-negative,
-    every row with a positive sum), num_samples category indices drawn with
-    probability weight / row sum; without replacement, each category at most
-    once. Drawn on the host; int64 (R, num_samples) on `backend`."""
-    host = backend.to_host(weights).astype("float64")
-    rows = [_generator.choice(host.shape[1], size=num_samples, replace=replacement, p=w / w.sum()) for w in host]
-    return backend.asarray(np.array(rows, dtype="int64").reshape(len(rows), num_samples), "int64")

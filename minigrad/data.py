@@ -20,6 +20,9 @@ from minigrad.tensor import Tensor
 class Batches:
     """An iterable of mini-batches: tuples (a[idx], b[idx], ...) of rows of the arrays.
 
+    Each pass yields len(self) batches; a batch of arrays of shapes (n, ...) has
+    shapes (batch_size, ...), the last one smaller unless drop_last.
+
     Args:
         arrays: a sequence of arrays or Tensors with the same first-axis length n
         batch_size: rows per batch; the last batch is smaller unless drop_last
@@ -75,6 +78,14 @@ def progress(iterable, total=None, desc=None, **tqdm_kwargs):
 
     Either way the result has tqdm's set_postfix(...) and close(), so a
     training loop can report its loss without caring which it got.
+
+    Args:
+        iterable: what to iterate over.
+        total: the number of items, for the bar, when len(iterable) does not give it.
+        desc: the bar's label.
+        **tqdm_kwargs: passed on to tqdm (leave=False, ...).
+    Returns:
+        an iterable over the same items.
     """
     if sys.stdout.isatty():
         try:

@@ -17,7 +17,15 @@ from minigrad.tensor import Tensor
 
 
 def to_dot(t, name="minigrad"):
-    """DOT text of the graph behind `t` (a tensor made with grad enabled)."""
+    """DOT text of the graph behind `t`: a box per op (its name and output shape), an
+    ellipse per leaf that requires grad, arrows the way the forward pass ran.
+
+    Args:
+        t: a Tensor made with grad enabled (a leaf gives a graph of one ellipse).
+        name: the graph's name in the DOT text.
+    Returns:
+        str, the DOT source; paste it into any Graphviz viewer.
+    """
     lines = [f'digraph "{name}" {{', "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=10];']
     if t.grad_fn is None:
         lines.append(f'  n{id(t)} [label="leaf {t.shape}", shape=ellipse];')
@@ -37,7 +45,15 @@ def to_dot(t, name="minigrad"):
 
 
 def render_dot(t, path, fmt=None):
-    """Write the graph as an image with Graphviz's `dot` program."""
+    """Write the graph behind `t` as an image with Graphviz's `dot` program.
+
+    Args:
+        t: a Tensor made with grad enabled, as for to_dot.
+        path: the image file to write, e.g. "graph.png".
+        fmt: the image format ("png", "svg", "pdf", ...); None takes it from path's extension.
+    Returns:
+        None. Raises RuntimeError, naming the fix, when `dot` is not installed.
+    """
     dot = shutil.which("dot")
     if dot is None:
         raise RuntimeError("render_dot needs Graphviz's `dot` program (e.g. apt-get install graphviz); "

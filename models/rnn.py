@@ -56,6 +56,20 @@ class _RNNBase(nn.Module):
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, bptt="manual", dtype="float32", device=None):
+        """
+        Args:
+            input_size: I, the features of each input step.
+            hidden_size: H, the features of the state h (and of the LSTM's cell c).
+            num_layers: L, recurrent layers stacked; layer l ≥ 1 reads layer l - 1's outputs.
+            bias: with False, no bias_ih / bias_hh parameters.
+            batch_first: input and output (B, T, ·) instead of (T, B, ·); the states stay (D·L, B, H).
+            dropout: the probability of dropping a layer's output before the next layer reads it
+                (training mode only; never after the last layer).
+            bidirectional: each layer also runs from t = T-1 down to 0; D = 2, outputs concatenated.
+            bptt: "manual" (hand-written backward, models/bptt.py) or "autograd" (the cells, step by step).
+            dtype: "float32" or "float64", of every parameter.
+            device: where the parameters live ("cpu", "cuda", "array_api_strict"); None for "cpu".
+        """
         super().__init__()
         name = type(self).__name__
         for what, size in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
@@ -227,6 +241,7 @@ class _RNNBase(nn.Module):
                                 f"{backend.dtype_name(x.dtype)}")
 
     def extra_repr(self):
+        """The sizes and every option that differs from its default, as repr() shows them."""
         s = f"{self.input_size}, {self.hidden_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
@@ -245,6 +260,12 @@ class RNN(_RNNBase):
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
                  batch_first=False, dropout=0.0, bidirectional=False, bptt="manual", dtype="float32", device=None):
+        """
+        Args:
+            nonlinearity: φ, "tanh" or "relu".
+            input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, bptt,
+                dtype, device: as for LSTM and GRU (see _RNNBase.__init__).
+        """
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,

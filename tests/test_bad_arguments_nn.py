@@ -4,7 +4,6 @@ the callee, and leaves the listed state as it was (tests/badargs.py)."""
 
 from collections import OrderedDict
 
-import numpy as np
 import pytest
 
 import minigrad as mg

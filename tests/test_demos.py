@@ -13,10 +13,19 @@ from demos import (
     article_table, bottleneck, charlm, common, exploding, forward, memory, parallel, tasks, vanishing,
 )
 from demos.__main__ import DEMOS, main
+from test_plots import check_plot
 
 
 def pngs(folder):
     return sorted(f for f in os.listdir(folder) if f.endswith(".png")) if os.path.isdir(folder) else []
+
+
+def plots(folder):
+    """The PNG files in folder, each checked readable (width and dpi, tests/test_plots.py)."""
+    names = pngs(folder)
+    for name in names:
+        check_plot(os.path.join(folder, name))
+    return names
 
 
 # ---- the tasks ----------------------------------------------------------------------
@@ -65,7 +74,7 @@ def test_vanishing(tmp_path):
             assert norms.shape == (12,) and np.all(np.isfinite(norms)) and norms[0] > 0
     assert r["measured"]["init"]["rnn"][-1] < r["measured"]["init"]["rnn"][0]     # it does fade
     assert isinstance(r["float32_zeros"], int)
-    assert pngs(tmp_path) == ["vanishing.png"]
+    assert plots(tmp_path) == ["vanishing.png"]
 
 
 def test_gradient_by_distance_matches_finite_differences():
@@ -92,7 +101,7 @@ def test_exploding(tmp_path):
     clipped = r["runs"]["clipped"]
     assert len(clipped["loss"]) == 5 and np.all(np.isfinite(clipped["loss"]))
     assert r["runs"]["unclipped"]["grad_norm"][0] == clipped["grad_norm"][0]      # same start
-    assert pngs(tmp_path) == ["exploding.png"]
+    assert plots(tmp_path) == ["exploding.png"]
 
 
 def test_memory(tmp_path):
@@ -102,7 +111,7 @@ def test_memory(tmp_path):
     assert set(r["adding"]) == {("rnn", 6), ("ssm", 6)}
     assert all(np.isfinite(mse) and len(curve) == 3 for curve, mse in r["adding"].values())
     assert 0 <= r["first_token"]["lstm-fb1", 4][1] <= 1
-    assert pngs(tmp_path) == ["memory.png"]
+    assert plots(tmp_path) == ["memory.png"]
 
 
 def test_first_step_below():
@@ -125,7 +134,7 @@ def test_bottleneck(tmp_path):
         for L in (2, 3):
             symbols, sequences = r[name][L]
             assert 0 <= sequences <= symbols <= 1
-    assert pngs(tmp_path) == ["bottleneck.png"]
+    assert plots(tmp_path) == ["bottleneck.png"]
 
 
 def test_bottleneck_reverse_targets():
@@ -146,7 +155,7 @@ def test_parallel(tmp_path):
     assert ssm1 == ssm5                         # the SSM state does not grow
     assert kv5 == 5 * kv1                       # the KV cache grows by one entry per token
     assert r["step_agrees"] < 1e-5
-    assert pngs(tmp_path) == ["parallel.png"]
+    assert plots(tmp_path) == ["parallel.png"]
 
 
 def test_charlm(tmp_path, capsys):
@@ -156,7 +165,7 @@ def test_charlm(tmp_path, capsys):
         assert len(r[kind]["loss"]) == 2 and math.isfinite(r[kind]["val"])
     printed = capsys.readouterr().out
     assert printed.count("τ = 1.0: The ") == 3              # a sample per model, continuing the prompt
-    assert pngs(tmp_path) == ["charlm.png"]
+    assert plots(tmp_path) == ["charlm.png"]
 
 
 def test_docstring_corpus_is_english_text():
@@ -170,7 +179,7 @@ def test_article_table(tmp_path):
     r = article_table.run(s, out=str(tmp_path))
     assert set(r["article"]) == {(k, L) for k in ("rnn", "lstm", "gru") for L in (5, 20)}
     assert set(r["real"]) == {("rnn", 4), ("lstm", 4), ("gru", 4)}
-    assert pngs(tmp_path) == ["article_table.png"]
+    assert plots(tmp_path) == ["article_table.png"]
 
 
 # ---- the command line and the plumbing ---------------------------------------------------

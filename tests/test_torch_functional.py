@@ -2,10 +2,8 @@
 outputs and the same gradients (float64 to 1e-10, float32 to 1e-5), row by
 row of tests/functional_rows.py."""
 
-import numpy as np
 import pytest
 
-import minigrad as mg
 from minigrad.nn import functional as F
 from functional_rows import IDS, ROWS
 from torch_rows import arrays, compare, make_mg, make_torch
