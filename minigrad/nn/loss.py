@@ -126,7 +126,10 @@ class BCELoss(_Loss):
 
 class BCEWithLogitsLoss(_Loss):
     """The logistic loss on logits, with weight and pos_weight (see
-    F.binary_cross_entropy_with_logits). forward: input, target (*)."""
+    F.binary_cross_entropy_with_logits). forward: input, target (*).
+
+    Args: weight: broadcastable to the input, or None;  reduction: 'mean', 'sum' or 'none';  pos_weight: a weight on the positive term, or None
+    """
 
     def __init__(self, weight=None, *, reduction="mean", pos_weight=None):
         super().__init__(reduction)
