@@ -969,6 +969,12 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     a NumPy array keeps its dtype unless `dtype` is given. An array of another
     library (a torch.Tensor) is read through __dlpack__ or __array__, its
     dtype kept, without minigrad importing that library.
+
+    Args:
+        data: the values;  dtype: a dtype name ("float32", ...) or None to infer it
+        device: "cpu", "cuda", "array_api_strict" or None (cpu);  requires_grad: make it a leaf that records
+    Returns:
+        a new Tensor, sharing no memory with data
     """
     b = backend.get(device)
     if isinstance(data, Tensor):
