@@ -156,7 +156,7 @@ def randint(*args, size=None, dtype="int64", device=None, requires_grad=False):
             raise TypeError(f"randint: {name} must be an integer, got {v!r}")
     if low >= high:
         raise RuntimeError(f"randint: expected low < high, got low={low}, high={high}")
-    shape = _shape((tuple(size),))
+    shape = _shape((tuple(size),), "randint")
     b = backend.get(device)
     return Tensor(backend.random_integers(int(low), int(high), shape, backend.dtype_name(dtype), b),
                   requires_grad=requires_grad)

@@ -53,10 +53,12 @@ class Tensor:
 
     @property
     def shape(self):
+        """The sizes of the dims, a tuple of ints (() for a 0-d tensor)."""
         return tuple(self._data.shape)
 
     @property
     def ndim(self):
+        """The number of dims, an int."""
         return self._data.ndim
 
     @property
@@ -83,10 +85,12 @@ class Tensor:
 
     @property
     def dtype(self):
+        """The dtype of the array (the backend's dtype object; backend.dtype_name gives its name)."""
         return self._data.dtype
 
     @property
     def device(self):
+        """The device string: "cpu", "cuda:0", "array_api_strict"."""
         return backend.of(self._data).name
 
     @property
@@ -99,11 +103,13 @@ class Tensor:
         return backend.of(self._data).to_host(self._data).copy()
 
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         if self.numel() != 1:
             raise ValueError(f"item(): only one-element tensors can be converted; shape is {self.shape}")
         return self.numpy().reshape(()).item()
 
     def tolist(self):
+        """The values as nested Python lists (a number for a 0-d tensor)."""
         return self.numpy().tolist()
 
     def __float__(self):
@@ -1005,56 +1011,141 @@ def from_numpy(ndarray):
     return Tensor(ndarray)
 
 
-def _shape(shape):
+def _shape(shape, op="tensor"):
+    """A constructor's size arguments, as ints: zeros(2, 3) or zeros((2, 3))."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    if not all(isinstance(s, numbers.Integral) and s >= 0 for s in shape):
-        raise ValueError(f"shape must be non-negative integers, got {shape}")
+    for s in shape:
+        if isinstance(s, bool) or not isinstance(s, numbers.Integral):
+            raise TypeError(f"{op}: sizes must be integers, got {type(s).__name__} {s!r} in {shape}")
+        if s < 0:
+            raise RuntimeError(f"{op}: sizes must be non-negative, got {s} in {shape}")
     return tuple(int(s) for s in shape)
 
 
+def _dtype(dtype, op):
+    """A constructor's dtype, checked: a TypeError naming the constructor otherwise."""
+    if not backend.is_dtype(dtype):
+        raise TypeError(f"{op}: unsupported dtype {dtype!r}")
+    return dtype
+
+
 def zeros(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
+    """A tensor of zeros.
+
+    Args:
+        *shape: ints, or one tuple of them.
+        dtype, device, requires_grad: as for tensor().
+    Returns:
+        A new leaf of that shape.
+    """
     b = backend.get(device)
-    return Tensor(b.zeros(_shape(shape), dtype), requires_grad=requires_grad)
+    return Tensor(b.zeros(_shape(shape, "zeros"), _dtype(dtype, "zeros")), requires_grad=requires_grad)
 
 
 def ones(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    return full(_shape(shape), 1.0, dtype=dtype, device=device, requires_grad=requires_grad)
+    """A tensor of ones.
+
+    Args:
+        *shape: ints, or one tuple of them.
+        dtype, device, requires_grad: as for tensor().
+    Returns:
+        A new leaf of that shape.
+    """
+    b = backend.get(device)
+    return Tensor(b.full(_shape(shape, "ones"), 1, _dtype(dtype, "ones")), requires_grad=requires_grad)
 
 
 def full(shape, fill_value, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    shape = _shape((shape,))
-    return Tensor(backend.get(device).full(shape, fill_value, dtype), requires_grad=requires_grad)
+    """A tensor filled with one value.
+
+    Args:
+        shape: a tuple of ints (or one int).
+        fill_value: the number every element takes.
+        dtype, device, requires_grad: as for tensor().
+    Returns:
+        A new leaf of that shape.
+    """
+    shape = _shape((shape,), "full")
+    return Tensor(backend.get(device).full(shape, fill_value, _dtype(dtype, "full")), requires_grad=requires_grad)
 
 
 def zeros_like(t, requires_grad=False):
+    """Zeros of t's shape, dtype and device.
+
+    Args:
+        t: a Tensor.
+        requires_grad: whether the new leaf requires grad.
+    Returns:
+        A new leaf of t's shape.
+    """
     return Tensor(backend.of(t._data).zeros(t.shape, t.dtype), requires_grad=requires_grad)
 
 
 def ones_like(t, requires_grad=False):
+    """Ones of t's shape, dtype and device.
+
+    Args:
+        t: a Tensor.
+        requires_grad: whether the new leaf requires grad.
+    Returns:
+        A new leaf of t's shape.
+    """
     return Tensor(backend.of(t._data).full(t.shape, 1, t.dtype), requires_grad=requires_grad)
 
 
 def randn(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    """Standard normal samples from the generator manual_seed seeds."""
+    """Standard normal samples from the generator manual_seed seeds.
+
+    Args:
+        *shape: ints, or one tuple of them.
+        dtype, device, requires_grad: as for tensor().
+    Returns:
+        A new leaf of that shape.
+    """
     b = backend.get(device)
-    return Tensor(backend.random_normal(_shape(shape), dtype, b), requires_grad=requires_grad)
+    return Tensor(backend.random_normal(_shape(shape, "randn"), _dtype(dtype, "randn"), b),
+                  requires_grad=requires_grad)
 
 
 def rand(*shape, dtype=DEFAULT_DTYPE, device=None, requires_grad=False):
-    """Uniform samples in [0, 1) from the generator manual_seed seeds."""
+    """Uniform samples in [0, 1) from the generator manual_seed seeds.
+
+    Args:
+        *shape: ints, or one tuple of them.
+        dtype, device, requires_grad: as for tensor().
+    Returns:
+        A new leaf of that shape.
+    """
     b = backend.get(device)
-    return Tensor(backend.random_uniform(_shape(shape), 0.0, 1.0, dtype, b), requires_grad=requires_grad)
+    return Tensor(backend.random_uniform(_shape(shape, "rand"), 0.0, 1.0, _dtype(dtype, "rand"), b),
+                  requires_grad=requires_grad)
 
 
 def arange(start, stop=None, step=1, dtype=None, device=None):
-    """Evenly spaced values in [start, stop): int64 for integer arguments, else float32."""
+    """Evenly spaced values in [start, stop): int64 for integer arguments, else float32.
+
+    Args:
+        start, stop, step: numbers (arange(n) is arange(0, n)); step not 0, and
+            of the sign that leads from start towards stop.
+        dtype, device: as for tensor().
+    Returns:
+        A 1-d Tensor.
+    """
     if stop is None:
         start, stop = 0, start
+    for name, value in (("start", start), ("stop", stop), ("step", step)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"arange: {name} must be a number, got {type(value).__name__} {value!r}")
+    if step == 0:
+        raise RuntimeError("arange: step must be nonzero")
+    if (stop - start) * step < 0:
+        raise RuntimeError(f"arange: upper bound and larger bound inconsistent with step sign "
+                           f"(start {start}, stop {stop}, step {step})")
     if dtype is None:
         is_int = all(isinstance(v, numbers.Integral) for v in (start, stop, step))
         dtype = "int64" if is_int else DEFAULT_DTYPE
-    return Tensor(backend.arange(start, stop, step, dtype, backend.get(device)))
+    return Tensor(backend.arange(start, stop, step, _dtype(dtype, "arange"), backend.get(device)))
 
 
 # imported last: ops and autograd build on Tensor, and Tensor's methods call them

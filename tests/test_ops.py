@@ -171,13 +171,11 @@ def expand_row(draw, device):
 
 def flatten_row(draw, device):
     shape = draw(SHAPES)
-    n = builtins_max(len(shape), 1)
+    n = max(len(shape), 1)
     start = draw(st.integers(-n, n - 1))
     end = draw(st.integers(start % n, n - 1))
     return (lambda x: mg.flatten(x, start, end) * 2.0), [leaf(uniform(draw, shape), device)]
 
-
-builtins_max = max
 
 
 def matmul_row(draw, device):

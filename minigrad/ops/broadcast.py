@@ -29,7 +29,14 @@ class SumTo(Function):
 
 
 def sum_to(x, shape):
-    """Sum x down to `shape` — the inverse of broadcasting it up."""
+    """Sum x down to `shape` — the inverse of broadcasting it up.
+
+    Args:
+        x: a Tensor whose shape `shape` broadcasts to.
+        shape: the target shape, a tuple of ints.
+    Returns:
+        A Tensor of that shape.
+    """
     shape = tuple(shape)
     if x.shape == shape:
         return x
@@ -49,6 +56,14 @@ class BroadcastTo(Function):
 
 
 def broadcast_to(x, shape):
+    """x broadcast to `shape` (NumPy's rule); its gradient sums back.
+
+    Args:
+        x: a Tensor.
+        shape: a tuple of ints that x's shape broadcasts to.
+    Returns:
+        A Tensor of that shape.
+    """
     shape = tuple(shape)
     if x.shape == shape:
         return x

@@ -18,6 +18,14 @@ class AsType(Function):
 
 
 def astype(x, dtype):
+    """x as another dtype; differentiable (the gradient comes back in x's dtype).
+
+    Args:
+        x: a Tensor, any shape.
+        dtype: a dtype name ("float64") or object.
+    Returns:
+        A Tensor of x's shape.
+    """
     return AsType.apply(x, backend.dtype_name(dtype))
 
 
@@ -38,6 +46,14 @@ class ToDevice(Function):
 
 
 def to_device(x, device):
+    """A copy of x on `device`; differentiable (the gradient moves back).
+
+    Args:
+        x: a Tensor, any shape.
+        device: a device string ("cpu", "cuda", "array_api_strict").
+    Returns:
+        A Tensor of x's shape and dtype (x itself if it is there already).
+    """
     target = backend.get(device)          # raises for unknown or missing devices
     if target is backend.of(x._data):
         return x

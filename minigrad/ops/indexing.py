@@ -166,7 +166,14 @@ class Pad(Function):
 
 
 def pad(x, widths):
-    """Zero padding; widths is ((before, after), ...) per axis, as in np.pad."""
+    """Zero padding, as np.pad with zeros.
+
+    Args:
+        x: a Tensor of n dims.
+        widths: n pairs (before, after) of non-negative ints, one per dim.
+    Returns:
+        A Tensor of shape (s + before + after for each dim).
+    """
     widths = tuple((int(lo), int(hi)) for lo, hi in widths)
     if len(widths) != x.ndim:
         raise ValueError(f"pad: got {len(widths)} (before, after) pairs for a tensor of shape {x.shape}")

@@ -110,7 +110,7 @@ def result_type(*operands):
             else:
                 zero = name if zero is None else promote_types(zero, name)
         else:
-            name = _number_dtype(x)
+            name = _number_dtype(x.item() if backend.is_host_scalar(x) else x)
             number = name if number is None else promote_types(number, name)
     return _combine(dims, _combine(zero, number))
 
@@ -157,11 +157,11 @@ def _operands(a, b):
 def _float_input(x, op):
     """x for an op defined on floats only: an integer or bool tensor becomes
     the default float dtype (float32), as in PyTorch; a float tensor stays."""
+    if type(x) is Tensor and backend.is_float(x._data.dtype):     # the common case: one test
+        return x
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
-    if backend.is_float(x.dtype):
-        return x
-    return astype(x, DEFAULT_DTYPE)
+    return x if backend.is_float(x.dtype) else astype(x, DEFAULT_DTYPE)
 
 
 def _tensor_arg(x, op, name="input"):

@@ -42,7 +42,7 @@ def reshape(x, shape):
         A Tensor of that shape with x's elements in order.
     """
     shape = tuple(shape)
-    if x.shape == shape:
+    if x.shape == shape and all(type(s) is int for s in shape):
         return x
     return Reshape.apply(x, _infer_shape(shape, x, "reshape"))
 
@@ -142,9 +142,10 @@ def _tensor_list(tensors, op):
         raise TypeError(f"{op}: expected a list or tuple of Tensors, got {type(tensors).__name__}")
     if not tensors:
         raise ValueError(f"{op}: expected a non-empty list of Tensors")
-    tensors = [_operand(t) for t in tensors]
     for t in tensors:
-        _tensor_arg(t, op, "tensors")
+        if not isinstance(t, (Tensor, list)) and not hasattr(t, "shape"):
+            raise TypeError(f"{op}: expected a list of Tensors, got an element of type {type(t).__name__}")
+    tensors = [_operand(t) for t in tensors]
     dtype = result_type(*tensors)
     return [_as_dtype(t, dtype) for t in tensors]
 
