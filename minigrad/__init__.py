@@ -46,6 +46,7 @@ from minigrad.creation import (
 float32 = "float32"
 float64 = "float64"
 int64 = "int64"
+long = int64          # torch.long
 # ---- the other dtypes, as torch names them --------------------------------------
 int32, int16, int8, uint8, bool = "int32", "int16", "int8", "uint8", "bool"
 manual_seed = backend.manual_seed

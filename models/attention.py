@@ -79,6 +79,8 @@ class AdditiveAttention(Module):
     As in the paper (appendix A.1.2) there are no biases, and U h_j does not
     depend on the decoder step, so `project_keys` computes it once per
     sequence and every step reuses it.
+
+    Args: query_size: Q;  key_size: K;  hidden_size: A
     """
 
     def __init__(self, query_size, key_size, hidden_size):
@@ -122,6 +124,7 @@ class AdditiveAttention(Module):
         return context, alpha
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"query_size={self.query_size}, key_size={self.key_size}, hidden_size={self.hidden_size}"
 
 
@@ -137,6 +140,8 @@ class CausalSelfAttention(Module):
     attends over everything cached. The cache holds 2 · B · nh · t · hs
     numbers after t steps — it grows with the sequence, which is exactly the
     memory a recurrent model (RNN, or a selective SSM's fixed state) avoids.
+
+    Args: d_model: D;  n_head: nh, dividing D
     """
 
     def __init__(self, d_model, n_head=1):
@@ -198,6 +203,7 @@ class CausalSelfAttention(Module):
         return self.out(self._merge(y)).squeeze(1), (k, v)            # (B, D)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"d_model={self.d_model}, n_head={self.n_head}"
 
 

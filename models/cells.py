@@ -157,6 +157,7 @@ class _CellBase(nn.Module):
         return Tensor(b.zeros(x.shape[:-1] + (self.hidden_size,), x.dtype))
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
 
 
@@ -165,6 +166,8 @@ class RNNCell(_CellBase):
 
     forward(x, h=None): x (B, I) or (I,); h like x with H features, zeros if None.
     Returns h' (B, H) or (H,).
+
+    Args: input_size: I;  hidden_size: H;  bias: learn b_ih and b_hh;  nonlinearity: 'tanh' or 'relu';  dtype, device: of the weights
     """
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", dtype="float32", device=None):
@@ -174,6 +177,7 @@ class RNNCell(_CellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, x, h=None):
+        """Args: x (B, I) or (I,); h (B, H) or (H,), zeros if None. Returns: h' like h."""
         self._check(x, (h,))
         h = self._zeros(x) if h is None else h
         return rnn_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh, self.nonlinearity)
@@ -184,11 +188,14 @@ class LSTMCell(_CellBase):
 
     forward(x, state=None): x (B, I) or (I,); state = (h, c), each like x with H
     features, zeros if None. Returns (h', c').
+
+    Args: input_size: I;  hidden_size: H;  bias: learn b_ih and b_hh;  dtype, device: of the weights
     """
 
     gate_count = 4
 
     def forward(self, x, state=None):
+        """Args: x (B, I) or (I,); state (h, c), each (B, H) or (H,), zeros if None. Returns: (h', c')."""
         if state is not None and not (isinstance(state, (tuple, list)) and len(state) == 2):
             raise TypeError(f"LSTMCell: expected the state as a pair (h, c), got {type(state).__name__}")
         h, c = (None, None) if state is None else state
@@ -203,11 +210,14 @@ class GRUCell(_CellBase):
 
     forward(x, h=None): x (B, I) or (I,); h like x with H features, zeros if None.
     Returns h' (B, H) or (H,).
+
+    Args: input_size: I;  hidden_size: H;  bias: learn b_ih and b_hh;  dtype, device: of the weights
     """
 
     gate_count = 3
 
     def forward(self, x, h=None):
+        """Args: x (B, I) or (I,); h (B, H) or (H,), zeros if None. Returns: h' like h."""
         self._check(x, (h,))
         h = self._zeros(x) if h is None else h
         return gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)

@@ -40,6 +40,11 @@ from minigrad.models.ssm import METHODS, selective_scan
 
 @dataclass
 class MambaConfig:
+    """The sizes of a Mamba language model (defaults: a small model for a byte vocabulary).
+
+    Args: the fields below, each commented with its letter in the glossary above.
+    """
+
     vocab_size: int = 256
     d_model: int = 64           # d, the width of the residual stream
     n_layers: int = 2
@@ -94,6 +99,7 @@ class CausalConv1d(Module):
         return (conv_state * self.weight[:, 0, :]).sum(axis=2) + self.bias, conv_state
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"{self.channels}, kernel_size={self.kernel_size}, groups={self.channels}"
 
 
@@ -118,6 +124,8 @@ class SelectiveSSM(Module):
 
     Shapes: x_proj.weight (R + 2N, Dn); dt_proj.weight (Dn, R), dt_proj.bias (Dn,);
     A_log (Dn, N); D (Dn,).
+
+    Args: d_inner: Dn;  dt_rank: R;  d_state: N;  dt_min, dt_max: the initial Δ's range;  dt_floor: its floor;  scan_method: see models/ssm.py;  device, dtype: of the weights
     """
 
     def __init__(self, d_inner, dt_rank, d_state=16, dt_min=0.001, dt_max=0.1, dt_floor=1e-4,
@@ -177,6 +185,7 @@ class SelectiveSSM(Module):
         return (y * ops.silu(z_t) if z_t is not None else y), h
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"d_inner={self.d_inner}, d_state={self.d_state}, dt_rank={self.dt_rank}, scan={self.scan_method!r}"
 
 
@@ -195,6 +204,8 @@ class MambaBlock(SelectiveSSM):
 
     Shapes: in_proj.weight (2Dn, d), conv1d.weight (Dn, 1, K), conv1d.bias (Dn,),
     out_proj.weight (d, Dn), and the S6 layer's. Projections without bias.
+
+    Args: d_model: d;  d_state: N;  d_conv: K;  expand: Dn / d;  dt_rank: R, or None for ⌈d / 16⌉;  dt_min, dt_max: the initial Δ's range;  scan_method: see models/ssm.py;  device, dtype: of the weights
     """
 
     def __init__(self, d_model, d_state=16, d_conv=4, expand=2, dt_rank=None, dt_min=0.001, dt_max=0.1,
@@ -224,7 +235,10 @@ class MambaBlock(SelectiveSSM):
         return self.out_proj(super().forward(x, z))           # (B, L, d)
 
     def initial_state(self, batch_size):
-        """The state before the first token: (conv state (B, Dn, K), SSM state (B, Dn, N)), zeros."""
+        """The state before the first token: (conv state (B, Dn, K), SSM state (B, Dn, N)), zeros.
+
+        Args: batch_size: B
+        """
         dtype, device = backend.dtype_name(self.D.dtype), self.D.device
         return (zeros(batch_size, self.d_inner, self.d_conv, dtype=dtype, device=device),
                 zeros(batch_size, self.d_inner, self.d_state, dtype=dtype, device=device))
@@ -247,6 +261,7 @@ class MambaBlock(SelectiveSSM):
         return x, z
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"d_model={self.d_model}, d_conv={self.d_conv}, " + super().extra_repr()
 
 
@@ -277,6 +292,8 @@ class Mamba(Module):
     The head's weight is the embedding's Parameter itself (weight tying):
     one matrix, trained by both uses. state_dict lists it under both names,
     "embedding.weight" and "lm_head.weight", as PyTorch does.
+
+    Args: config: a MambaConfig;  device, dtype: of the weights
     """
 
     def __init__(self, config, device=None, dtype=DEFAULT_DTYPE):
@@ -314,7 +331,10 @@ class Mamba(Module):
         return self.lm_head(self.norm_f(h))                   # (B, L, vocab)
 
     def initial_state(self, batch_size):
-        """One (conv state, SSM state) pair per layer."""
+        """One (conv state, SSM state) pair per layer.
+
+        Args: batch_size: B
+        """
         return [layer.mixer.initial_state(batch_size) for layer in self.layers]
 
     def step(self, token_t, states):

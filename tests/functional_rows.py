@@ -10,6 +10,8 @@ ROWS = [
     # name, f(F, *inputs), input specs
     ("relu", lambda F, x: F.relu(x), [("n", (3, 4))]),
     ("silu", lambda F, x: F.silu(x), [("n", (3, 4))]),
+    ("gelu", lambda F, x: F.gelu(x), [("n", (3, 4))]),
+    ("gelu tanh", lambda F, x: F.gelu(x, approximate="tanh"), [("n", (3, 4))]),
     ("tanh", lambda F, x: F.tanh(x), [("n", (3, 4))]),
     ("sigmoid", lambda F, x: F.sigmoid(x), [("n", (3, 4))]),
     ("leaky_relu", lambda F, x: F.leaky_relu(x), [("n", (3, 4))]),

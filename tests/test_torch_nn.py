@@ -27,6 +27,8 @@ ROWS = [
     ("Tanh", lambda lib, d: lib.nn.Tanh(), [("n", (3, 4))], None),
     ("Sigmoid", lambda lib, d: lib.nn.Sigmoid(), [("n", (3, 4))], None),
     ("SiLU", lambda lib, d: lib.nn.SiLU(), [("n", (3, 4))], None),
+    ("GELU", lambda lib, d: lib.nn.GELU(), [("n", (3, 4))], None),
+    ("GELU tanh", lambda lib, d: lib.nn.GELU(approximate="tanh"), [("n", (3, 4))], None),
     ("LeakyReLU", lambda lib, d: lib.nn.LeakyReLU(0.1), [("n", (3, 4))], None),
     ("Softmax", lambda lib, d: lib.nn.Softmax(dim=-1), [("n", (3, 4))], None),
     ("LogSoftmax", lambda lib, d: lib.nn.LogSoftmax(dim=1), [("n", (2, 3, 4))], None),
@@ -105,8 +107,8 @@ ROWS += [
     ("Sequential MLP", lambda lib, d: lib.nn.Sequential(lib.nn.Linear(2, 8), lib.nn.ReLU(), lib.nn.Linear(8, 3),
                                                         lib.nn.LogSoftmax(dim=1)), [("n", (5, 2))], None),
     ("Sequential OrderedDict", lambda lib, d: lib.nn.Sequential(OrderedDict(
-        [("conv", lib.nn.Conv1d(2, 4, 3, padding=1)), ("act", lib.nn.GELU(approximate="tanh")) if hasattr(mg, "gelu")
-         else ("act", lib.nn.Tanh()), ("flat", lib.nn.Flatten())])), [("n", (2, 2, 5))], None),
+        [("conv", lib.nn.Conv1d(2, 4, 3, padding=1)), ("act", lib.nn.GELU(approximate="tanh")),
+         ("flat", lib.nn.Flatten())])), [("n", (2, 2, 5))], None),
 ]
 
 
@@ -191,3 +193,15 @@ def test_module_gradcheck(name, make, specs, call, device):
     weights = [mg.tensor(p, dtype="float64", device=device, requires_grad=True) for p in module.parameters()]
     n = len(inputs)
     assert mg.gradcheck(lambda *ts: functional_call(module, dict(zip(names, ts[n:])), *ts[:n]), inputs + weights)
+
+
+def test_mambas_causal_conv_is_a_grouped_conv1d(device):
+    """CausalConv1d (B, L, Dn) is nn.Conv1d(Dn, Dn, K, groups=Dn, padding=K-1) on (B, Dn, L), first L kept."""
+    from minigrad.models.mamba import CausalConv1d
+    mg.manual_seed(0)
+    causal = CausalConv1d(4, 3, dtype="float64", device=device)
+    conv = mg.nn.Conv1d(4, 4, 3, groups=4, padding=2, dtype="float64", device=device)
+    conv.load_state_dict(causal.state_dict())
+    x = mg.randn(2, 6, 4, dtype="float64", device=device)
+    expected = conv(x.transpose(1, 2))[..., :6].transpose(1, 2)
+    np.testing.assert_allclose(np.asarray(causal(x)), np.asarray(expected), rtol=1e-12, atol=1e-12)

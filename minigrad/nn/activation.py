@@ -21,6 +21,7 @@ class ReLU(Module):
         return F.relu(input)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return "inplace=True" if self.inplace else ""
 
 
@@ -54,6 +55,7 @@ class GELU(Module):
         return F.gelu(input, approximate=self.approximate)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"approximate={self.approximate!r}"
 
 
@@ -70,6 +72,7 @@ class SiLU(Module):
         return F.silu(input)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return "inplace=True" if self.inplace else ""
 
 
@@ -88,6 +91,7 @@ class LeakyReLU(Module):
         return F.leaky_relu(input, self.negative_slope)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
@@ -103,6 +107,7 @@ class Softmax(Module):
         return F.softmax(input, self.dim)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"dim={self.dim}"
 
 
@@ -118,4 +123,5 @@ class LogSoftmax(Module):
         return F.log_softmax(input, self.dim)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"dim={self.dim}"

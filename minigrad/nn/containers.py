@@ -55,7 +55,10 @@ class ModuleList(Module):
         return self
 
     def extend(self, modules):
-        """Add every module of an iterable. Returns self."""
+        """Add every module of an iterable. Returns self.
+
+        Args: modules: an iterable of Modules
+        """
         for m in modules:
             self.append(m)
         return self
@@ -162,7 +165,10 @@ class ModuleDict(Module):
         return m
 
     def update(self, modules):
-        """Add (or replace) the entries of a dict or of (key, module) pairs."""
+        """Add (or replace) the entries of a dict or of (key, module) pairs.
+
+        Args: modules: a dict or an iterable of (key, Module) pairs
+        """
         pairs = modules.items() if hasattr(modules, "items") else modules
         for key, m in pairs:
             self[key] = m
@@ -180,12 +186,18 @@ class ParameterList(Module):
             self.append(v)
 
     def append(self, value):
-        """Add one parameter at the end. Returns self."""
+        """Add one parameter at the end. Returns self.
+
+        Args: value: a Parameter, or a Tensor made one
+        """
         setattr(self, str(len(self._parameters)), _as_parameter(type(self).__name__, value))
         return self
 
     def extend(self, values):
-        """Add every parameter of an iterable. Returns self."""
+        """Add every parameter of an iterable. Returns self.
+
+        Args: values: an iterable of Parameters or Tensors
+        """
         for v in values:
             self.append(v)
         return self
@@ -204,6 +216,7 @@ class ParameterList(Module):
         return iter(self._parameters.values())
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return "\n".join(f"({i}): Parameter containing: [minigrad.Tensor of size {'x'.join(map(str, p.shape))}]"
                           for i, p in enumerate(self))
 
@@ -250,11 +263,15 @@ class ParameterDict(Module):
         return self._parameters.items()
 
     def update(self, parameters):
-        """Add (or replace) the entries of a dict or of (key, Parameter) pairs."""
+        """Add (or replace) the entries of a dict or of (key, Parameter) pairs.
+
+        Args: parameters: a dict or an iterable of (key, Parameter or Tensor) pairs
+        """
         pairs = parameters.items() if hasattr(parameters, "items") else parameters
         for key, p in pairs:
             self[key] = p
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return "\n".join(f"({k}): Parameter containing: [minigrad.Tensor of size {'x'.join(map(str, p.shape))}]"
                          for k, p in self.items())

@@ -75,6 +75,7 @@ class Conv1d(Module):
         return F.conv1d(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0,):
             s += f", padding={self.padding!r}" if isinstance(self.padding, str) else f", padding={self.padding}"

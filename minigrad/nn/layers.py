@@ -42,6 +42,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """PyTorch's init: kaiming_uniform_(a=√5) for the weight, U(±1/√in_features) for the bias."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
@@ -53,6 +54,7 @@ class Linear(Module):
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
@@ -86,6 +88,7 @@ class Embedding(Module):
         return F.embedding(indices, self.weight, self.padding_idx)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"{self.num_embeddings}, {self.embedding_dim}" + \
             (f", padding_idx={self.padding_idx}" if self.padding_idx is not None else "")
 
@@ -103,6 +106,8 @@ class LayerNorm(Module):
 
     Shapes: weight, bias normalized_shape; forward: (*, *normalized_shape) -> same.
     Init: weight = 1, bias = 0.
+
+    Args: normalized_shape: the trailing shape normalised over;  eps: added to the variance;  elementwise_affine: learn weight (and bias);  bias: learn the bias;  device, dtype: where and how the weights are made
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None,
@@ -115,6 +120,7 @@ class LayerNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """weight = 1 (and bias = 0): the identity at the start."""
         if self.weight is not None:
             init.ones_(self.weight)
         if self.bias is not None:
@@ -126,6 +132,7 @@ class LayerNorm(Module):
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.weight is not None}"
 
 
@@ -135,6 +142,8 @@ class RMSNorm(Module):
     Shapes: weight normalized_shape; forward: (*, *normalized_shape) -> same.
     Init: weight = 1. eps defaults to 1e-5, Mamba's value (torch.nn.RMSNorm's
     default is the dtype's machine epsilon).
+
+    Args: normalized_shape: the trailing shape normalised over;  eps: added to the mean square;  elementwise_affine: learn the weight;  device, dtype: where and how the weight is made
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, device=None, dtype=DEFAULT_DTYPE):
@@ -145,6 +154,7 @@ class RMSNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """weight = 1: the identity at the start."""
         if self.weight is not None:
             init.ones_(self.weight)
 
@@ -154,6 +164,7 @@ class RMSNorm(Module):
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.weight is not None}"
 
 
@@ -173,6 +184,7 @@ class Dropout(Module):
         return F.dropout(x, self.p, self.training)
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"p={self.p}"
 
 
@@ -216,6 +228,7 @@ class Flatten(Module):
         return input.reshape(input.shape[:start] + (merged,) + input.shape[end + 1:])
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
@@ -244,4 +257,5 @@ class Unflatten(Module):
         return input.reshape(input.shape[:dim] + tuple(sizes) + input.shape[dim + 1:])
 
     def extra_repr(self):
+        """The settings repr() prints inside the parentheses, as PyTorch's."""
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -44,6 +44,7 @@ class CrossEntropyLoss(_Loss):
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
     def forward(self, input, target):
+        """Args: input and target as the class docstring says. Returns: the loss (0-d, or per element)."""
         return F.cross_entropy(input, target, self.weight, ignore_index=self.ignore_index,
                                reduction=self.reduction, label_smoothing=self.label_smoothing)
 
@@ -58,6 +59,7 @@ class NLLLoss(_Loss):
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
+        """Args: input and target as the class docstring says. Returns: the loss (0-d, or per element)."""
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
 
 
@@ -68,6 +70,7 @@ class MSELoss(_Loss):
         super().__init__(reduction)
 
     def forward(self, input, target):
+        """Args: input and target as the class docstring says. Returns: the loss (0-d, or per element)."""
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
@@ -78,6 +81,7 @@ class L1Loss(_Loss):
         super().__init__(reduction)
 
     def forward(self, input, target):
+        """Args: input and target as the class docstring says. Returns: the loss (0-d, or per element)."""
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
@@ -90,6 +94,7 @@ class SmoothL1Loss(_Loss):
         self.beta = beta
 
     def forward(self, input, target):
+        """Args: input and target as the class docstring says. Returns: the loss (0-d, or per element)."""
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
@@ -102,6 +107,7 @@ class HuberLoss(_Loss):
         self.delta = delta
 
     def forward(self, input, target):
+        """Args: input and target as the class docstring says. Returns: the loss (0-d, or per element)."""
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
@@ -114,12 +120,16 @@ class BCELoss(_Loss):
         self._buffer("weight", weight)
 
     def forward(self, input, target):
+        """Args: input and target as the class docstring says. Returns: the loss (0-d, or per element)."""
         return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
     """The logistic loss on logits, with weight and pos_weight (see
-    F.binary_cross_entropy_with_logits). forward: input, target (*)."""
+    F.binary_cross_entropy_with_logits). forward: input, target (*).
+
+    Args: weight: broadcastable to the input, or None;  reduction: 'mean', 'sum' or 'none';  pos_weight: a weight on the positive term, or None
+    """
 
     def __init__(self, weight=None, *, reduction="mean", pos_weight=None):
         super().__init__(reduction)
@@ -127,6 +137,7 @@ class BCEWithLogitsLoss(_Loss):
         self._buffer("pos_weight", pos_weight)
 
     def forward(self, input, target):
+        """Args: input and target as the class docstring says. Returns: the loss (0-d, or per element)."""
         return F.binary_cross_entropy_with_logits(input, target, self.weight, reduction=self.reduction,
                                                   pos_weight=self.pos_weight)
 
@@ -142,4 +153,5 @@ class KLDivLoss(_Loss):
         self.log_target = log_target
 
     def forward(self, input, target):
+        """Args: input and target as the class docstring says. Returns: the loss (0-d, or per element)."""
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)

@@ -71,7 +71,8 @@ class Module:
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
         if isinstance(value, Parameter):
-            self._forget(name)
+            if name not in self._parameters:       # a replaced one keeps its place in the order
+                self._forget(name)
             self._parameters[name] = value
         elif name in self._parameters:
             if value is not None:
@@ -79,7 +80,8 @@ class Module:
                                 "(nn.Parameter or None expected)")
             self._parameters[name] = None
         elif isinstance(value, Module):
-            self._forget(name)
+            if name not in self._modules:
+                self._forget(name)
             self._modules[name] = value
         elif name in self._modules:
             if value is not None:
@@ -154,6 +156,7 @@ class Module:
     register_module = add_module
 
     def forward(self, *args, **kwargs):
+        """What calling the module computes; every subclass defines it."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
@@ -162,7 +165,10 @@ class Module:
     # ---- walking the tree ---------------------------------------------------
     def named_modules(self, memo=None, prefix="", remove_duplicate=True):
         """(dotted name, module) for this module and every one below it, depth first.
-        A module reachable twice is listed once, unless remove_duplicate=False."""
+        A module reachable twice is listed once, unless remove_duplicate=False.
+
+        Args: memo: ids already listed (used by the recursion);  prefix: put before every name;  remove_duplicate: list a shared module once
+        """
         if memo is None:
             memo = set()
         if remove_duplicate:
@@ -203,20 +209,32 @@ class Module:
     def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
         """(dotted name, Parameter) pairs. A weight tied to two places (an LM
         head sharing the embedding) is listed once, unless remove_duplicate=False;
-        recurse=False lists this module's own only."""
+        recurse=False lists this module's own only.
+
+        Args: prefix: put before every name;  recurse: also the modules below;  remove_duplicate: list a tied weight once
+        """
         yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
-        """Every Parameter of the tree, each once."""
+        """Every Parameter of the tree, each once.
+
+        Args: recurse: also the parameters of every module below
+        """
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
-        """(dotted name, Tensor) for every buffer, persistent or not."""
+        """(dotted name, Tensor) for every buffer, persistent or not.
+
+        Args: prefix: put before every name;  recurse: also the modules below;  remove_duplicate: list a shared buffer once
+        """
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
-        """Every buffer of the tree."""
+        """Every buffer of the tree.
+
+        Args: recurse: also the buffers of every module below (else this module's own)
+        """
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
@@ -243,7 +261,10 @@ class Module:
 
     def requires_grad_(self, requires_grad=True):
         """Switch gradient recording on or off for every parameter (freezing a
-        part of a model). Returns self."""
+        part of a model). Returns self.
+
+        Args: requires_grad: True to train the parameters, False to freeze them
+        """
         if not isinstance(requires_grad, bool):
             raise TypeError(f"{type(self).__name__}.requires_grad_: requires_grad must be a bool, "
                             f"got {requires_grad!r}")
@@ -341,6 +362,8 @@ class Module:
         ({k: mg.tensor(v) for k, v in sd.items()}), or save it with
         minigrad.save(model.state_dict(), path). A tied weight appears under
         each of its names.
+
+        Args: prefix: put before every key (a model saved as part of a bigger one)
         """
         return OrderedDict((prefix + name, t.detach()) for name, t in self._state_items())
 

@@ -24,7 +24,11 @@ def _no_inplace(name, inplace):
 
 
 def relu(input, inplace=False):
-    """max(x, 0). Args: input (*). Returns: (*)."""
+    """max(x, 0).
+
+    Args: input: (*);  inplace: False only
+    Returns: (*)
+    """
     check_float("relu", "input", input)
     _no_inplace("relu", inplace)
     return ops.relu(input)
@@ -41,7 +45,11 @@ def gelu(input, approximate="none"):
 
 
 def silu(input, inplace=False):
-    """x σ(x), also called swish. Args: input (*). Returns: (*)."""
+    """x σ(x), also called swish.
+
+    Args: input: (*);  inplace: False only
+    Returns: (*)
+    """
     check_float("silu", "input", input)
     _no_inplace("silu", inplace)
     return ops.silu(input)
@@ -60,8 +68,11 @@ def sigmoid(input):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    """x where x > 0, else negative_slope · x. Args: input (*). Returns: (*).
-    At x = 0 the gradient is negative_slope, as PyTorch's."""
+    """x where x > 0, else negative_slope · x. Returns: (*), the input's shape.
+    At x = 0 the gradient is negative_slope, as PyTorch's.
+
+    Args: input: (*);  negative_slope: the slope below 0;  inplace: False only
+    """
     check_float("leaky_relu", "input", input)
     if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real):
         raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")

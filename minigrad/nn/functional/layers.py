@@ -85,8 +85,13 @@ def _padding_idx(name, padding_idx, n):
 
 
 def one_hot(input, num_classes=-1):
-    """int64 tensor (*, num_classes) with a 1 at each index of `input` (*).
-    num_classes=-1 takes the largest index + 1."""
+    """One-hot rows, as torch.nn.functional.one_hot.
+
+    Args:
+        input: integer indices (*);  num_classes: C, or -1 for the largest index + 1
+    Returns:
+        int64 (*, C) with a 1 at each index and 0 elsewhere (outside the graph)
+    """
     idx = index_array("one_hot", "input", input, input.device if isinstance(input, Tensor) else "cpu")
     b = backend.of(idx)
     host = b.to_host(idx)
@@ -103,7 +108,13 @@ def dropout(input, p=0.5, training=True):
     """Zero each element with probability p and scale the rest by 1/(1-p), so
     the expected value is unchanged (inverted dropout; Srivastava et al. 2014).
     The identity when not training. The mask comes from the generator
-    minigrad.manual_seed seeds."""
+    minigrad.manual_seed seeds.
+
+    Args:
+        input: (*);  p: the probability of zeroing, in [0, 1];  training: apply it or not
+    Returns:
+        (*)
+    """
     check_float("dropout", "input", input)
     p = check_probability("dropout", "p", p)
     if not training or p == 0.0:

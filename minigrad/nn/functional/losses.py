@@ -246,7 +246,10 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """½d² where |d| < δ, else δ(|d| - ½δ), with d = x - y: smooth_l1_loss
     with β = δ, times δ. Args: input, target (*), the same shape.
-    Returns: 0-d, or (*) with reduction="none"."""
+    Returns: 0-d, or (*) with reduction="none".
+
+    Args: input, target: (*), the same shape;  reduction: 'mean', 'sum' or 'none';  delta: δ > 0
+    """
     target = _elementwise_target("huber_loss", input, target, reduction)
     delta = _nonnegative("huber_loss", "delta", delta)
     if delta == 0:
