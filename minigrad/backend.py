@@ -484,15 +484,27 @@ def type_name(value):
 # understands, __dlpack__ and __array__, so minigrad never imports torch.
 
 def is_foreign_array(x):
-    """An array of a library minigrad does not run on, readable through
-    __dlpack__ or __array__ (a torch.Tensor); not a NumPy or backend array."""
+    """Whether x is an array of a library minigrad does not run on, readable
+    through __dlpack__ or __array__ (a torch.Tensor); not a NumPy or backend array.
+
+    Args:
+        x: anything.
+    Returns:
+        bool.
+    """
     if isinstance(x, (np.ndarray, np.generic)) or is_device_array(x):
         return False
     return hasattr(x, "__dlpack__") or hasattr(x, "__array__")
 
 
 def foreign_to_host(x):
-    """A NumPy copy of a foreign array (see is_foreign_array), its dtype kept."""
+    """A NumPy copy of a foreign array (see is_foreign_array), its dtype kept.
+
+    Args:
+        x: an array for which is_foreign_array(x) is True.
+    Returns:
+        numpy.ndarray of x's shape and dtype; TypeError, saying what to do, when x cannot be read.
+    """
     try:
         return np.array(np.from_dlpack(x) if hasattr(x, "__dlpack__") else np.asarray(x), copy=True)
     except (RuntimeError, TypeError, BufferError) as e:
