@@ -663,29 +663,31 @@ class Tensor:
         """
         return ops.clamp(self, min, max)
 
-    def argmax(self, dim=None, keepdim=False):
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The index of the largest value (see ops.argmax).
 
         Args:
             dim: the dim to search along; None for the flattened tensor.
             keepdim: keep dim as size 1.
+            axis, keepdims: NumPy's names for dim and keepdim.
         Returns:
             An int64 Tensor: self's shape without dim (0-d for dim=None).
         """
-        return ops.argmax(self, dim, keepdim)
+        return ops.argmax(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def argmin(self, dim=None, keepdim=False):
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The index of the smallest value (see ops.argmin).
 
         Args:
             dim: the dim to search along; None for the flattened tensor.
             keepdim: keep dim as size 1.
+            axis, keepdims: NumPy's names for dim and keepdim.
         Returns:
             An int64 Tensor: self's shape without dim (0-d for dim=None).
         """
-        return ops.argmin(self, dim, keepdim)
+        return ops.argmin(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def sort(self, dim=-1, descending=False, stable=False):
+    def sort(self, dim=-1, descending=False, stable=False, *, axis=None):
         """self sorted along dim (see ops.sort).
 
         Args:
@@ -695,9 +697,9 @@ class Tensor:
         Returns:
             (values, indices), both of self's shape.
         """
-        return ops.sort(self, dim, descending, stable)
+        return ops.sort(self, dim, descending, stable, axis=axis)
 
-    def argsort(self, dim=-1, descending=False, stable=False):
+    def argsort(self, dim=-1, descending=False, stable=False, *, axis=None):
         """The indices that sort self along dim (see ops.argsort).
 
         Args:
@@ -707,9 +709,9 @@ class Tensor:
         Returns:
             An int64 Tensor of self's shape.
         """
-        return ops.argsort(self, dim, descending, stable)
+        return ops.argsort(self, dim, descending, stable, axis=axis)
 
-    def topk(self, k, dim=-1, largest=True, sorted=True):
+    def topk(self, k, dim=-1, largest=True, sorted=True, *, axis=None):
         """The k largest (or smallest) values along dim (see ops.topk).
 
         Args:
@@ -720,7 +722,7 @@ class Tensor:
         Returns:
             (values, indices): self's shape with dim of size k.
         """
-        return ops.topk(self, k, dim, largest, sorted)
+        return ops.topk(self, k, dim, largest, sorted, axis=axis)
 
     def gather(self, dim, index):
         """Values along dim at index's positions (see ops.gather).
@@ -796,7 +798,7 @@ class Tensor:
         """
         return ops.repeat_interleave(self, repeats, dim)
 
-    def prod(self, dim=None, keepdim=False, dtype=None):
+    def prod(self, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None):
         """The product of all elements, or along one dim (see ops.prod).
 
         Args:
@@ -806,9 +808,9 @@ class Tensor:
         Returns:
             A 0-d Tensor, or self's shape without dim.
         """
-        return ops.prod(self, dim, keepdim, dtype)
+        return ops.prod(self, dim, keepdim, dtype, axis=axis, keepdims=keepdims)
 
-    def cumprod(self, dim, dtype=None):
+    def cumprod(self, dim=None, dtype=None, *, axis=None):
         """Running products along dim (see ops.cumprod).
 
         Args:
@@ -817,9 +819,9 @@ class Tensor:
         Returns:
             A Tensor of self's shape.
         """
-        return ops.cumprod(self, dim, dtype)
+        return ops.cumprod(self, dim, dtype, axis=axis)
 
-    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None):
         """The p-norm over all elements or over dims (see ops.norm).
 
         Args:
@@ -827,12 +829,13 @@ class Tensor:
             dim: None, an int or a tuple of ints.
             keepdim: keep the reduced dims as size 1.
             dtype: cast self to this dtype first.
+            axis, keepdims: NumPy's names for dim and keepdim.
         Returns:
             A float Tensor: self's shape without the reduced dims.
         """
-        return ops.norm(self, p, dim, keepdim, dtype)
+        return ops.norm(self, p, dim, keepdim, dtype, axis=axis, keepdims=keepdims)
 
-    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
         """The standard deviation over all elements or over dims (see ops.std).
 
         Args:
@@ -840,10 +843,11 @@ class Tensor:
             unbiased: the older spelling of correction (True is 1, False is 0).
             keepdim: keep the reduced dims as size 1.
             correction: 1 by default (Bessel's), 0 divides by n.
+            axis, keepdims: NumPy's names for dim and keepdim.
         Returns:
             A float Tensor: self's shape without the reduced dims.
         """
-        return ops.std(self, dim, unbiased, keepdim, correction=correction)
+        return ops.std(self, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
 
     def outer(self, vec2):
         """The outer product of two vectors (see ops.outer).
@@ -873,27 +877,29 @@ class Tensor:
         """Where self is neither ±inf nor nan (see ops.isfinite). Returns: a bool Tensor of self's shape."""
         return ops.isfinite(self)
 
-    def all(self, dim=None, keepdim=False):
+    def all(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Whether every element is nonzero, of all or over dims (see ops.all).
 
         Args:
             dim: None, an int or a tuple of ints.
             keepdim: keep the reduced dims as size 1.
+            axis, keepdims: NumPy's names for dim and keepdim.
         Returns:
             A bool Tensor: self's shape without the reduced dims.
         """
-        return ops.all(self, dim, keepdim)
+        return ops.all(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def any(self, dim=None, keepdim=False):
+    def any(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Whether some element is nonzero, of all or over dims (see ops.any).
 
         Args:
             dim: None, an int or a tuple of ints.
             keepdim: keep the reduced dims as size 1.
+            axis, keepdims: NumPy's names for dim and keepdim.
         Returns:
             A bool Tensor: self's shape without the reduced dims.
         """
-        return ops.any(self, dim, keepdim)
+        return ops.any(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def logical_and(self, other):
         """self AND other elementwise (see ops.logical_and).

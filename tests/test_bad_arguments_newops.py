@@ -86,6 +86,9 @@ ROWS = [
     Bad("norm dim out of range", lambda: mg.norm(X, 2, 2), IndexError, "norm", same(X)),
     Bad("norm inf of an empty dim", lambda: mg.norm(mg.zeros(0, 2), math.inf, 0), RuntimeError, "norm"),
     Bad("std of an integer tensor", lambda: mg.std(I), RuntimeError, "std", same(I)),
+    Bad("std dim out of range", lambda: mg.std(X, 2), IndexError, "std", same(X)),
+    Bad("std axis and dim", lambda: mg.std(X, 0, axis=1), TypeError, "std", same(X)),
+    Bad("argmax keepdim and keepdims", lambda: mg.argmax(X, 0, True, keepdims=True), TypeError, "argmax", same(X)),
     Bad("std unbiased and correction", lambda: mg.std(X, 1, True, correction=0), TypeError, "std", same(X)),
     # linear algebra
     Bad("outer of a matrix", lambda: mg.outer(X, V), RuntimeError, "outer", same(X, V)),

@@ -494,3 +494,21 @@ def test_the_tensor_methods_are_the_functions(device):
     drawn = x.abs().multinomial(2)
     mg.manual_seed(5)
     np.testing.assert_array_equal(drawn.numpy(), mg.multinomial(x.abs(), 2).numpy())
+
+
+def test_axis_and_keepdims_are_aliases_of_dim_and_keepdim(device):
+    x = mg.tensor(np.arange(1.0, 7.0).reshape(2, 3), device=device)
+    pairs = [(mg.argmax(x, axis=1, keepdims=True), mg.argmax(x, 1, True)), (x.argmin(axis=0), x.argmin(0)),
+             (mg.sort(x, axis=0).values, mg.sort(x, 0).values), (x.argsort(axis=0), x.argsort(0)),
+             (mg.topk(x, 1, axis=0).values, mg.topk(x, 1, 0).values),
+             (x.prod(axis=1, keepdims=True), x.prod(1, True)),
+             (mg.cumprod(x, axis=0), mg.cumprod(x, 0)),
+             (x.norm(1, axis=(0, 1), keepdims=True), x.norm(1, (0, 1), True)),
+             (mg.std(x, axis=1, keepdims=True), mg.std(x, 1, keepdim=True)),
+             (mg.all(x > 1, axis=1, keepdims=True), mg.all(x > 1, 1, True)), (x.any(axis=0), x.any(0))]
+    for alias, own in pairs:
+        np.testing.assert_array_equal(alias.numpy(), own.numpy())
+    for call in (lambda: mg.argmax(x, 0, axis=1), lambda: mg.sort(x, 0, axis=1), lambda: mg.norm(x, 2, 0, axis=1),
+                 lambda: mg.all(x > 1, 0, True, keepdims=True)):
+        with pytest.raises(TypeError, match="alias"):
+            call()

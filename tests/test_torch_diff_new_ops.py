@@ -382,3 +382,13 @@ def test_integer_inputs_match_torch(name, dtype, device):
     f = INTEGER_CASES[name]
     x = np.array([[3, 1, 2], [0, 5, 4]], dtype=dtype)
     compare(lambda x: f(mg, x), lambda x: f(torch, x), x, device=device, grad=False)
+
+
+@pytest.mark.parametrize("x_dtype, bound_dtype, bound_shape", [
+    ("float32", "float64", (3,)), ("float32", "float64", ()), ("int32", "float32", ()), ("int32", "int64", (3,)),
+    ("float64", "float32", (3,)), ("int64", "float64", (2, 3))])
+def test_clamp_promotes_as_torch(x_dtype, bound_dtype, bound_shape, device):
+    x = np.array([[-2, 0, 3], [1, 5, -1]], dtype=x_dtype)
+    lo = np.full(bound_shape, -1, dtype=bound_dtype)
+    hi = np.full(bound_shape, 2, dtype=bound_dtype)
+    compare(mg.clamp, torch.clamp, x, lo, hi, device=device)

@@ -9,13 +9,7 @@ PyTorch does.
 
 from minigrad import backend
 from minigrad.tensor import Tensor
-from minigrad.ops.norms import _dims
-
-
-def _array(x, op):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
-    return x
+from minigrad.ops.operands import _dim_arg, _keepdim_arg, _normalize_axis, _tensor_arg
 
 
 def _truth(x):
@@ -34,7 +28,7 @@ def isnan(input):
     Returns:
         a bool tensor of input's shape.
     """
-    input = _array(input, "isnan")
+    input = _tensor_arg(input, "isnan")
     return Tensor(input.xp.isnan(input._data))
 
 
@@ -46,13 +40,14 @@ def isfinite(input):
     Returns:
         a bool tensor of input's shape.
     """
-    input = _array(input, "isfinite")
+    input = _tensor_arg(input, "isfinite")
     return Tensor(input.xp.isfinite(input._data))
 
 
-def _reduce(input, dim, keepdim, op):
-    input = _array(input, op)
-    axes = _dims(dim, input.ndim, op)
+def _reduce(input, dim, keepdim, axis, keepdims, op):
+    input = _tensor_arg(input, op)
+    dim, keepdim = _dim_arg(dim, axis, op), _keepdim_arg(keepdim, keepdims, op)
+    axes = _normalize_axis(dim, input.ndim, op)
     b = backend.of(input._data)
     result = getattr(b.xp, op)(_truth(input), axis=axes, keepdims=keepdim)
     if backend.dtype_name(input.dtype) == "uint8":
@@ -60,36 +55,38 @@ def _reduce(input, dim, keepdim, op):
     return Tensor(result)
 
 
-def all(input, dim=None, keepdim=False):
+def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Whether every element is True (nonzero), of all or over dims.
 
     Args:
         input: a tensor of any shape and dtype.
         dim: None (every element), an int or a tuple of ints.
         keepdim: keep the reduced dims as size 1.
+        axis, keepdims: NumPy's names for dim and keepdim.
     Returns:
         a bool tensor (uint8 for uint8 input) of input's shape without the
         reduced dims; True over an empty dim.
     """
-    return _reduce(input, dim, keepdim, "all")
+    return _reduce(input, dim, keepdim, axis, keepdims, "all")
 
 
-def any(input, dim=None, keepdim=False):
+def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Whether some element is True (nonzero), of all or over dims.
 
     Args:
         input: a tensor of any shape and dtype.
         dim: None (every element), an int or a tuple of ints.
         keepdim: keep the reduced dims as size 1.
+        axis, keepdims: NumPy's names for dim and keepdim.
     Returns:
         a bool tensor (uint8 for uint8 input) of input's shape without the
         reduced dims; False over an empty dim.
     """
-    return _reduce(input, dim, keepdim, "any")
+    return _reduce(input, dim, keepdim, axis, keepdims, "any")
 
 
 def _pair(input, other, op):
-    input, other = _array(input, op), _array(other, op)
+    input, other = _tensor_arg(input, op), _tensor_arg(other, op, "other")
     if other.device != input.device:
         raise RuntimeError(f"{op}: other is on {other.device} but input is on {input.device}")
     return _truth(input), _truth(other), backend.of(input._data).xp
@@ -127,5 +124,5 @@ def logical_not(input):
     Returns:
         a bool tensor of input's shape.
     """
-    input = _array(input, "logical_not")
+    input = _tensor_arg(input, "logical_not")
     return Tensor(input.xp.logical_not(_truth(input)))

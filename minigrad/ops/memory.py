@@ -7,7 +7,7 @@ counter, so an in-place write to it is not seen by x, nor x's by it.
 
 from minigrad import backend
 from minigrad.autograd import Function
-from minigrad.tensor import Tensor
+from minigrad.ops.operands import _tensor_arg
 
 
 # y = a copy of x;   dx = g
@@ -32,12 +32,6 @@ class Contiguous(Function):
         return g
 
 
-def _tensor(input, op):
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{op}: expected a Tensor, got {type(input).__name__}")
-    return input
-
-
 def clone(input):
     """A copy of input with its own storage, in the graph (the gradient passes through).
 
@@ -46,7 +40,7 @@ def clone(input):
     Returns:
         a tensor of input's shape, dtype and device.
     """
-    return Clone.apply(_tensor(input, "clone"))
+    return Clone.apply(_tensor_arg(input, "clone"))
 
 
 def contiguous(input):
@@ -59,7 +53,7 @@ def contiguous(input):
         input, or a contiguous copy of it of the same shape, dtype and device
         (in the graph: the gradient passes through).
     """
-    _tensor(input, "contiguous")
+    _tensor_arg(input, "contiguous")
     if backend.of(input._data).is_contiguous(input._data):
         return input
     return Contiguous.apply(input)

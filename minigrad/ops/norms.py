@@ -9,7 +9,6 @@ The rules this file holds:
 - dims follow PyTorch: None for all, one int, or a tuple; keepdim either way.
 """
 
-import builtins
 import math
 import numbers
 
@@ -20,9 +19,8 @@ from minigrad.ops.composite import var
 from minigrad.ops.conversion import astype
 from minigrad.ops.elementwise import abs
 from minigrad.ops.indexing import where
-from minigrad.ops.operands import _normalize_axis, _xp
+from minigrad.ops.operands import _dim_arg, _keepdim_arg, _normalize_axis, _tensor_arg, _xp
 from minigrad.ops.reductions import Max, sum
-from minigrad.ops.selection import _tensor_arg
 
 
 # y = √s;   ds = g / 2y, and 0 where y = 0 (PyTorch's subgradient, not ∞)
@@ -69,7 +67,7 @@ class PNorm(Function):
         return where(x_zero, 0.0, sign * ax ** (p - 1)) * scale, None, None, None
 
 
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None):
     """The p-norm of input's elements, of all or over dims, as torch.norm.
 
     Args:
@@ -80,11 +78,13 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         dim: None (every element), an int, or a tuple of ints.
         keepdim: keep the reduced dims as size 1.
         dtype: cast input to this dtype first.
+        axis, keepdims: NumPy's names for dim and keepdim.
     Returns:
         input's shape without the reduced dims. Gradients are 0 (not nan)
         where x = 0, as PyTorch gives them.
     """
     _tensor_arg(input, "norm")
+    dim, keepdim = _dim_arg(dim, axis, "norm"), _keepdim_arg(keepdim, keepdims, "norm")
     if dtype is not None:
         input = astype(input, dtype)
     if not backend.is_float(input.dtype):
@@ -95,7 +95,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
                                + (" (the nuclear norm is not supported)" if p == "nuc" else ""))
     elif not isinstance(p, numbers.Real) or isinstance(p, bool):
         raise TypeError(f"norm: p must be 'fro' or a number, got {p!r}")
-    axes = _dims(dim, input.ndim, "norm")
+    axes = _normalize_axis(dim, input.ndim, "norm")
     if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
         raise RuntimeError(f"norm: p='fro' takes at most 2 dims, got dim={dim!r}")
     if p in (2, "fro"):
@@ -109,22 +109,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return PNorm.apply(input, float(p), axes, keepdim)
 
 
-def _dims(dim, ndim, op):
-    """dim=None, an int or a tuple of ints, as the sorted non-negative axes."""
-    if dim is not None:
-        parts = (dim,) if isinstance(dim, numbers.Integral) else dim
-        if not isinstance(parts, (tuple, list)) or not all(
-                isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in parts):
-            raise TypeError(f"{op}: dim must be None, an int or a tuple of ints, got {dim!r}")
-        wrapped = [d % ndim if ndim else 0 for d in parts if -builtins.max(ndim, 1) <= d < builtins.max(ndim, 1)]
-        if len(wrapped) != len(parts):
-            raise IndexError(f"{op}: dim {dim!r} is out of range for a tensor of {ndim} dims")
-        if len(set(wrapped)) != len(wrapped):
-            raise RuntimeError(f"{op}: dim {dim!r} names a dim twice")
-    return _normalize_axis(dim, ndim, op)
-
-
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """The standard deviation √var, over all elements or over dims, as torch.std.
 
     Args:
@@ -134,16 +119,19 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
         keepdim: keep the reduced dims as size 1.
         correction: n - correction divides the squared deviations; 1 (the
             default) is Bessel's correction, 0 the population std.
+        axis, keepdims: NumPy's names for dim and keepdim.
     Returns:
         input's shape without the reduced dims. Where the deviations are all
         zero the gradient is 0, as in PyTorch (not √'s ∞ · 0).
     """
     _tensor_arg(input, "std")
+    dim, keepdim = _dim_arg(dim, axis, "std"), _keepdim_arg(keepdim, keepdims, "std")
     if not backend.is_float(input.dtype):
         raise RuntimeError(f"std: expected a floating-point input, got dtype {backend.dtype_name(input.dtype)}")
     if unbiased is not None and correction is not None:
         raise TypeError("std: give unbiased or correction, not both")
     if correction is None:
         correction = 0 if unbiased is False else 1
-    return SqrtZeroAtZero.apply(var(input, _dims(dim, input.ndim, "std"), keepdims=keepdim, correction=correction))
+    axes = _normalize_axis(dim, input.ndim, "std")          # checked here, so errors name std
+    return SqrtZeroAtZero.apply(var(input, axes, keepdim=keepdim, correction=correction))
 

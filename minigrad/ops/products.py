@@ -19,7 +19,7 @@ from minigrad.autograd import Function
 from minigrad.tensor import Tensor
 from minigrad.ops.conversion import astype
 from minigrad.ops.indexing import pad
-from minigrad.ops.selection import _dim, _tensor_arg
+from minigrad.ops.operands import _check_dim, _dim_arg, _keepdim_arg, _tensor_arg
 from minigrad.ops.shape import flip, reshape, stack, unbind
 
 
@@ -73,7 +73,7 @@ def _as_product_dtype(input, dtype, op):
     return input
 
 
-def cumprod(input, dim, dtype=None):
+def cumprod(input, dim=None, dtype=None, *, axis=None):
     """Cumulative products along dim: y_i = x_0 x_1 ... x_i.
 
     Args:
@@ -81,11 +81,15 @@ def cumprod(input, dim, dtype=None):
         dim: the dim to multiply along.
         dtype: the dtype to compute in; None keeps a float dtype and makes
             integers and bool int64, as PyTorch does.
+        axis: NumPy's name for dim.
     Returns:
         a tensor of input's shape. Its gradient is exact with zeros in input.
     """
     x = _as_product_dtype(input, dtype, "cumprod")
-    dim = _dim(dim, x.ndim, "cumprod")
+    dim = _dim_arg(dim, axis, "cumprod")
+    if dim is None:
+        raise TypeError("cumprod: missing the dim to multiply along")
+    dim = _check_dim(dim, x.ndim, "cumprod")
     if x.ndim == 0:
         return x * 1
     return Cumprod.apply(x, dim)
@@ -120,7 +124,7 @@ def _zeros_like(x):
     return Tensor(backend.of(x._data).zeros(x.shape, x.dtype))
 
 
-def prod(input, dim=None, keepdim=False, dtype=None):
+def prod(input, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None):
     """The product of the elements, of all or along one dim.
 
     Args:
@@ -129,18 +133,20 @@ def prod(input, dim=None, keepdim=False, dtype=None):
         keepdim: keep dim as size 1 (only with dim given).
         dtype: the dtype to compute in; None keeps a float dtype and makes
             integers and bool int64.
+        axis, keepdims: NumPy's names for dim and keepdim.
     Returns:
         a 0-d tensor (dim=None), or input's shape without dim. Its gradient
         is exact with zeros in input (no division).
     """
     x = _as_product_dtype(input, dtype, "prod")
+    dim, keepdim = _dim_arg(dim, axis, "prod"), _keepdim_arg(keepdim, keepdims, "prod")
     if dim is None:
         if x.ndim == 0:
             return x * 1
         return Prod.apply(reshape(x, (-1,)), 0, False)
     if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
         raise TypeError(f"prod: dim must be one integer, got {dim!r}")
-    dim = _dim(dim, x.ndim, "prod")
+    dim = _check_dim(dim, x.ndim, "prod")
     if x.ndim == 0:
         return x * 1
     return Prod.apply(x, dim, keepdim)

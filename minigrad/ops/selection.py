@@ -20,24 +20,8 @@ from minigrad.tensor import Tensor
 from minigrad.ops.broadcast import broadcast_to
 from minigrad.ops.conversion import astype
 from minigrad.ops.indexing import take, where
-from minigrad.ops.operands import _xp
+from minigrad.ops.operands import _check_dim, _tensor_arg, _xp
 from minigrad.ops.shape import reshape
-
-
-def _dim(dim, ndim, op):
-    """One dim as a non-negative int; a 0-d tensor takes 0 and -1, as in PyTorch."""
-    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
-        raise TypeError(f"{op}: dim must be an integer, got {dim!r}")
-    if not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise IndexError(f"{op}: dim {dim} is out of range for a tensor of {ndim} dims "
-                         f"(expected one in [{-max(ndim, 1)}, {max(ndim, 1) - 1}])")
-    return dim % ndim if ndim else 0
-
-
-def _tensor_arg(x, op, name="input"):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{op}: {name} must be a Tensor, got {type(x).__name__}")
-    return x
 
 
 # ---- gather and its scatter-add ------------------------------------------------
@@ -112,7 +96,7 @@ def gather(input, dim, index):
         raise RuntimeError(f"gather: index must be an integer tensor, got dtype {backend.dtype_name(index.dtype)}")
     if index.device != input.device:
         raise RuntimeError(f"gather: index is on {index.device} but input is on {input.device}")
-    dim = _dim(dim, input.ndim, "gather")
+    dim = _check_dim(dim, input.ndim, "gather")
     if index.ndim != input.ndim:
         raise RuntimeError(f"gather: index must have as many dims as input ({input.ndim}), got {index.ndim}")
     for d, (n, m) in enumerate(zip(index.shape, input.shape)):
@@ -237,7 +221,7 @@ def roll(input, shifts, dims=None):
     dims = (dims,) if isinstance(dims, numbers.Integral) else tuple(dims)
     if len(dims) != len(shifts):
         raise RuntimeError(f"roll: shifts and dims must have the same length, got shifts={shifts!r}, dims={dims!r}")
-    dims = tuple(_dim(d, input.ndim, "roll") for d in dims)
+    dims = tuple(_check_dim(d, input.ndim, "roll") for d in dims)
     if input.ndim == 0:
         return input * 1
     return Roll.apply(input, tuple(int(s) for s in shifts), dims)
@@ -290,7 +274,7 @@ def repeat_interleave(input, repeats, dim=None):
     if dim is None:
         input, dim = reshape(input, (-1,)), 0
     else:
-        dim = _dim(dim, input.ndim, "repeat_interleave")
+        dim = _check_dim(dim, input.ndim, "repeat_interleave")
         if input.ndim == 0:
             input = reshape(input, (1,))
     n = input.shape[dim]

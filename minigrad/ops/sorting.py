@@ -16,7 +16,8 @@ import numbers
 
 from minigrad import backend
 from minigrad.tensor import Tensor
-from minigrad.ops.selection import Gather, _dim, _tensor_arg
+from minigrad.ops.operands import _check_dim, _dim_arg, _keepdim_arg, _tensor_arg
+from minigrad.ops.selection import Gather
 
 # what sort and topk return, as torch.return_types.sort / topk: a pair with names
 ValuesIndices = collections.namedtuple("ValuesIndices", ["values", "indices"])
@@ -26,7 +27,7 @@ def _arg_extreme(input, dim, keepdim, op):
     _tensor_arg(input, op)
     b = backend.of(input._data)
     xp = b.xp
-    if input.ndim and 0 in input.shape and (dim is None or input.shape[_dim(dim, input.ndim, op)] == 0):
+    if input.ndim and 0 in input.shape and (dim is None or input.shape[_check_dim(dim, input.ndim, op)] == 0):
         raise IndexError(f"{op}: cannot take the {op[3:]} of an empty dim (input shape {input.shape})")
     x = input._data
     if backend.dtype_name(x.dtype) == "bool":
@@ -37,37 +38,39 @@ def _arg_extreme(input, dim, keepdim, op):
         if keepdim:
             where = xp.reshape(where, (1,) * input.ndim)
         return Tensor(xp.astype(where, b.dtype("int64")))
-    dim = _dim(dim, input.ndim, op)
+    dim = _check_dim(dim, input.ndim, op)
     if input.ndim == 0:
         return Tensor(b.zeros((), "int64"))
     where = (xp.argmax if op == "argmax" else xp.argmin)(x, axis=dim, keepdims=keepdim)
     return Tensor(xp.astype(where, b.dtype("int64")))
 
 
-def argmax(input, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The index of the largest value (the first, among ties; nan counts as largest).
 
     Args:
         input: a tensor of any shape.
         dim: the dim to search along; None searches the flattened tensor.
         keepdim: keep dim (or, with dim=None, every dim) as size 1.
+        axis, keepdims: NumPy's names for dim and keepdim.
     Returns:
         an int64 tensor: input's shape without dim (or 0-d for dim=None).
     """
-    return _arg_extreme(input, dim, keepdim, "argmax")
+    return _arg_extreme(input, _dim_arg(dim, axis, "argmax"), _keepdim_arg(keepdim, keepdims, "argmax"), "argmax")
 
 
-def argmin(input, dim=None, keepdim=False):
+def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The index of the smallest value (the first, among ties; nan counts as smallest).
 
     Args:
         input: a tensor of any shape.
         dim: the dim to search along; None searches the flattened tensor.
         keepdim: keep dim (or, with dim=None, every dim) as size 1.
+        axis, keepdims: NumPy's names for dim and keepdim.
     Returns:
         an int64 tensor: input's shape without dim (or 0-d for dim=None).
     """
-    return _arg_extreme(input, dim, keepdim, "argmin")
+    return _arg_extreme(input, _dim_arg(dim, axis, "argmin"), _keepdim_arg(keepdim, keepdims, "argmin"), "argmin")
 
 
 def _order(input, dim, descending, op):
@@ -87,7 +90,7 @@ def _order(input, dim, descending, op):
     return xp.astype(x.shape[dim] - 1 - order, b.dtype("int64"))
 
 
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input, dim=-1, descending=False, stable=False, *, axis=None):
     """The indices that sort input along dim.
 
     Args:
@@ -95,15 +98,16 @@ def argsort(input, dim=-1, descending=False, stable=False):
         dim: the dim to sort along.
         descending: largest first.
         stable: keep tied values in their order (always done here; accepted for PyTorch's signature).
+        axis: NumPy's name for dim.
     Returns:
         an int64 tensor of input's shape.
     """
     _tensor_arg(input, "argsort")
-    dim = _dim(dim, input.ndim, "argsort")
+    dim = _check_dim(_dim_arg(dim, axis, "argsort", -1), input.ndim, "argsort")
     return Tensor(_order(input, dim, descending, "argsort"))
 
 
-def sort(input, dim=-1, descending=False, stable=False):
+def sort(input, dim=-1, descending=False, stable=False, *, axis=None):
     """input sorted along dim, and where each value came from.
 
     Args:
@@ -111,17 +115,18 @@ def sort(input, dim=-1, descending=False, stable=False):
         dim: the dim to sort along.
         descending: largest first.
         stable: keep tied values in their order (always done here).
+        axis: NumPy's name for dim.
     Returns:
         (values, indices), both of input's shape: values = gather(input, dim,
         indices), so each value's gradient goes back to its element.
     """
     _tensor_arg(input, "sort")
-    dim = _dim(dim, input.ndim, "sort")
+    dim = _check_dim(_dim_arg(dim, axis, "sort", -1), input.ndim, "sort")
     indices = Tensor(_order(input, dim, descending, "sort"))
     return ValuesIndices(Gather.apply(input, dim, indices), indices)
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True):
+def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=None):
     """The k largest (or smallest) values along dim, and their indices.
 
     Args:
@@ -130,6 +135,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         dim: the dim to choose along.
         largest: the largest (True) or the smallest (False).
         sorted: the k in order (always so here, which is one order PyTorch allows when False).
+        axis: NumPy's name for dim.
     Returns:
         (values, indices), input's shape with dim of size k; values is the
         gather of input at indices (gradients go back to those elements).
@@ -137,7 +143,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     _tensor_arg(input, "topk")
     if not isinstance(k, numbers.Integral) or isinstance(k, bool):
         raise TypeError(f"topk: k must be an integer, got {k!r}")
-    dim = _dim(dim, input.ndim, "topk")
+    dim = _check_dim(_dim_arg(dim, axis, "topk", -1), input.ndim, "topk")
     size = input.shape[dim] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError(f"topk: k ({k}) is out of range for dim {dim} of size {size} (input shape {input.shape})")

@@ -17,23 +17,11 @@ import math
 
 from minigrad import backend
 from minigrad.autograd import Function
-from minigrad.tensor import DEFAULT_DTYPE, Tensor
+from minigrad.tensor import Tensor
 from minigrad.ops.broadcast import sum_to
 from minigrad.ops.conversion import astype
 from minigrad.ops.elementwise import clip, exp, tanh
-from minigrad.ops.operands import _shape, _xp
-
-
-def _tensor(x, op):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
-    return x
-
-
-def _floating(x, op):
-    """x as a Tensor of a float dtype: integer and bool tensors become float32."""
-    x = _tensor(x, op)
-    return x if backend.is_float(x.dtype) else astype(x, DEFAULT_DTYPE)
+from minigrad.ops.operands import _as_dtype, _float_input, _shape, _tensor_arg, _xp, result_type
 
 
 # y = sin(x);   dx = g * cos(x)
@@ -57,7 +45,7 @@ def sin(input):
     Returns:
         sin(input), the same shape.
     """
-    return Sin.apply(_floating(input, "sin"))
+    return Sin.apply(_float_input(input, "sin"))
 
 
 # y = cos(x);   dx = -g * sin(x)
@@ -81,7 +69,7 @@ def cos(input):
     Returns:
         cos(input), the same shape.
     """
-    return Cos.apply(_floating(input, "cos"))
+    return Cos.apply(_float_input(input, "cos"))
 
 
 # y = log(1 + x), accurate for small x;   dx = g / (1 + x)
@@ -105,7 +93,7 @@ def log1p(input):
     Returns:
         log1p(input), the same shape.
     """
-    return Log1p.apply(_floating(input, "log1p"))
+    return Log1p.apply(_float_input(input, "log1p"))
 
 
 # y = eˣ - 1, accurate for small x;   dx = g * (y + 1)
@@ -130,7 +118,7 @@ def expm1(input):
     Returns:
         expm1(input), the same shape.
     """
-    return Expm1.apply(_floating(input, "expm1"))
+    return Expm1.apply(_float_input(input, "expm1"))
 
 
 # y = x²;   dx = 2 g x
@@ -154,7 +142,7 @@ def square(input):
     Returns:
         input², the same shape.
     """
-    input = _tensor(input, "square")
+    input = _tensor_arg(input, "square")
     if backend.dtype_name(input.dtype) == "bool":
         input = astype(input, "int64")
     return Square.apply(input)
@@ -182,7 +170,7 @@ def rsqrt(input):
     Returns:
         input^(-1/2), the same shape (inf at 0, nan below, as in PyTorch).
     """
-    return Rsqrt.apply(_floating(input, "rsqrt"))
+    return Rsqrt.apply(_float_input(input, "rsqrt"))
 
 
 # ---- erf ---------------------------------------------------------------------
@@ -266,7 +254,7 @@ def erf(input):
     Returns:
         erf(input), the same shape, in [-1, 1].
     """
-    return Erf.apply(_floating(input, "erf"))
+    return Erf.apply(_float_input(input, "erf"))
 
 
 # ---- gelu --------------------------------------------------------------------
@@ -313,7 +301,7 @@ def gelu(input, approximate="none"):
     """
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    input = _tensor(input, "gelu")
+    input = _tensor_arg(input, "gelu")
     if not backend.is_float(input.dtype):
         raise TypeError(f"gelu: expected a floating-point tensor, got dtype {backend.dtype_name(input.dtype)}")
     return Gelu.apply(input, approximate)
@@ -340,7 +328,7 @@ def sign(input):
     Returns:
         sign(input), the same shape and dtype.
     """
-    input = _tensor(input, "sign")
+    input = _tensor_arg(input, "sign")
     if backend.dtype_name(input.dtype) == "bool":
         return input.clone()
     return Sign.apply(input)
@@ -380,22 +368,21 @@ def clamp(input, min=None, max=None):
         min, max: numbers, tensors broadcastable with input, or None for no
             bound (not both None). Where min > max the result is max.
     Returns:
-        the clamped tensor, input's shape broadcast with the bounds'; the
+        the clamped tensor, input's shape broadcast with the bounds', of
+        PyTorch's promoted dtype (result_type of input and bounds); the
         gradient goes to input where it was inside [min, max], else to the
         bound that was taken.
     """
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
-    input = _tensor(input, "clamp")
+    input = _tensor_arg(input, "clamp")
     if not isinstance(min, Tensor) and not isinstance(max, Tensor):
         return clip(input, min, max)
-    bounds = [v if isinstance(v, Tensor) or v is None else Tensor(backend.of(input._data).asarray(v))
-              for v in (min, max)]
-    floats = [v.dtype for v in bounds if v is not None and backend.is_float(v.dtype)]
-    if floats and not backend.is_float(input.dtype):            # an integer clamped by floats: float
-        input = astype(input, floats[0])
-    lo, hi = [astype(v, input.dtype) if v is not None else _unbounded(input, side)
-              for v, side in zip(bounds, (0, 1))]
+    dtype = result_type(input, *[v for v in (min, max) if v is not None])    # PyTorch's promotion
+    input = _as_dtype(input, dtype)
+    lo, hi = [_unbounded(input, side) if v is None else
+              _as_dtype(v if isinstance(v, Tensor) else Tensor(backend.of(input._data).asarray(v)), dtype)
+              for v, side in ((min, 0), (max, 1))]
     return Clamp.apply(input, lo, hi)
 
 
