@@ -516,7 +516,10 @@ def is_foreign_array(x):
     """Whether x is an array of a library minigrad does not run on, readable
     through __dlpack__ or __array__ (a torch.Tensor); not a NumPy or backend array.
 
-    Args: x: any value.  Returns: a bool.
+    Args:
+        x: anything.
+    Returns:
+        bool.
     """
     if isinstance(x, (np.ndarray, np.generic)) or is_device_array(x):
         return False
@@ -524,10 +527,12 @@ def is_foreign_array(x):
 
 
 def foreign_to_host(x):
-    """A NumPy copy of a foreign array, its dtype kept.
+    """A NumPy copy of a foreign array (see is_foreign_array), its dtype kept.
 
-    Args: x: an array for which is_foreign_array(x) holds (a torch.Tensor that does not require grad).
-    Returns: a numpy.ndarray sharing no memory with x.
+    Args:
+        x: an array for which is_foreign_array(x) is True.
+    Returns:
+        numpy.ndarray of x's shape and dtype; TypeError, saying what to do, when x cannot be read.
     """
     try:
         return np.array(np.from_dlpack(x) if hasattr(x, "__dlpack__") else np.asarray(x), copy=True)
