@@ -666,6 +666,18 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     PyTorch's torch.autograd.grad. With create_graph=True the returned
     gradients are themselves part of a graph, so they can be differentiated
     again: Hessian-vector products, gradient penalties, Newton steps.
+
+    Args:
+        outputs: a Tensor or a sequence of them (scalars unless grad_outputs is given).
+        inputs: a Tensor or a sequence of them, each requiring grad.
+        grad_outputs: None, or one gradient per output, of its shape (the vector of the
+            vector-Jacobian product).
+        retain_graph: keep the graph for another walk (default: create_graph).
+        create_graph: record the backward pass, so the results can be differentiated.
+        allow_unused: give None for an input the outputs do not depend on, instead of raising.
+    Returns:
+        One gradient per input, each of that input's shape and dtype (a Tensor alone
+        when `inputs` was one Tensor).
     """
     single = isinstance(inputs, Tensor)
     outputs = _tensors(outputs, "outputs")

@@ -229,7 +229,13 @@ class Tensor:
         return self.grad_fn is not None and getattr(self, "_retains_grad", False)
 
     def backward(self, grad=None, retain_graph=False, create_graph=False):
-        """Accumulate d(self)/d(leaf) into every leaf's .grad. See autograd.backward."""
+        """Accumulate d(self)/d(leaf) into every leaf's .grad. See autograd.backward.
+
+        Args:
+            grad: ∂L/∂self, of self's shape; None for a one-element self (then 1).
+            retain_graph: keep the graph's saved tensors for another backward.
+            create_graph: record the backward pass, for higher-order gradients.
+        """
         autograd.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     # ---- operators: each a call into ops -------------------------------------
@@ -1244,13 +1250,27 @@ def full(shape, fill_value, dtype=DEFAULT_DTYPE, device=None, requires_grad=Fals
 
 
 def zeros_like(t, requires_grad=False):
-    """Zeros of t's shape, dtype and device. Args: t (a Tensor). Returns: a Tensor."""
+    """Zeros of t's shape, dtype and device.
+
+    Args:
+        t: a Tensor.
+        requires_grad: whether the new tensor is a leaf that records (floating point only).
+    Returns:
+        A new Tensor of t's shape, dtype and device.
+    """
     _check_tensor(t, "zeros_like")
     return _made("zeros_like", lambda: backend.of(t._data).zeros(t.shape, t.dtype), requires_grad)
 
 
 def ones_like(t, requires_grad=False):
-    """Ones of t's shape, dtype and device. Args: t (a Tensor). Returns: a Tensor."""
+    """Ones of t's shape, dtype and device.
+
+    Args:
+        t: a Tensor.
+        requires_grad: whether the new tensor is a leaf that records (floating point only).
+    Returns:
+        A new Tensor of t's shape, dtype and device.
+    """
     _check_tensor(t, "ones_like")
     return _made("ones_like", lambda: backend.of(t._data).full(t.shape, 1, t.dtype), requires_grad)
 
