@@ -141,6 +141,8 @@ def _operands(a, b):
     every backend computes in the dtype PyTorch gives (NumPy alone would make
     int64 * 0.5 float64, float32 * a float64 0-d array float64, and
     array-api-strict refuses mixed dtypes outright)."""
+    if type(a) is Tensor and (type(b) is float or type(b) is int) and backend.is_float(a._data.dtype):
+        return a, b                                     # x * 0.5, the commonest case, before any conversion
     a, b = _operand(a), _operand(b)
     if type(a) is Tensor:
         if type(b) is Tensor:
