@@ -167,7 +167,12 @@ class RNNCell(_CellBase):
     forward(x, h=None): x (B, I) or (I,); h like x with H features, zeros if None.
     Returns h' (B, H) or (H,).
 
-    Args: input_size: I;  hidden_size: H;  bias: learn b_ih and b_hh;  nonlinearity: 'tanh' or 'relu';  dtype, device: of the weights
+    Args:
+        input_size: I
+        hidden_size: H
+        bias: learn b_ih and b_hh
+        nonlinearity: 'tanh' or 'relu'
+        dtype, device: of the weights
     """
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", dtype="float32", device=None):

@@ -125,7 +125,14 @@ class SelectiveSSM(Module):
     Shapes: x_proj.weight (R + 2N, Dn); dt_proj.weight (Dn, R), dt_proj.bias (Dn,);
     A_log (Dn, N); D (Dn,).
 
-    Args: d_inner: Dn;  dt_rank: R;  d_state: N;  dt_min, dt_max: the initial Δ's range;  dt_floor: its floor;  scan_method: see models/ssm.py;  device, dtype: of the weights
+    Args:
+        d_inner: Dn
+        dt_rank: R
+        d_state: N
+        dt_min, dt_max: the initial Δ's range
+        dt_floor: its floor
+        scan_method: see models/ssm.py
+        device, dtype: of the weights
     """
 
     def __init__(self, d_inner, dt_rank, d_state=16, dt_min=0.001, dt_max=0.1, dt_floor=1e-4,
@@ -205,7 +212,15 @@ class MambaBlock(SelectiveSSM):
     Shapes: in_proj.weight (2Dn, d), conv1d.weight (Dn, 1, K), conv1d.bias (Dn,),
     out_proj.weight (d, Dn), and the S6 layer's. Projections without bias.
 
-    Args: d_model: d;  d_state: N;  d_conv: K;  expand: Dn / d;  dt_rank: R, or None for ⌈d / 16⌉;  dt_min, dt_max: the initial Δ's range;  scan_method: see models/ssm.py;  device, dtype: of the weights
+    Args:
+        d_model: d
+        d_state: N
+        d_conv: K
+        expand: Dn / d
+        dt_rank: R, or None for ⌈d / 16⌉
+        dt_min, dt_max: the initial Δ's range
+        scan_method: see models/ssm.py
+        device, dtype: of the weights
     """
 
     def __init__(self, d_model, d_state=16, d_conv=4, expand=2, dt_rank=None, dt_min=0.001, dt_max=0.1,

@@ -155,7 +155,8 @@ def test_backward_of_a_non_scalar_needs_a_gradient(device):
     y = mg.tanh(x)
     with pytest.raises(RuntimeError, match=r"backward: .*only for a scalar output.*\(2, 3\)"):
         y.backward()
-    with pytest.raises(RuntimeError, match=r"backward: Mismatch in shape: grad has shape \(3,\) but the output has shape \(2, 3\)"):
+    with pytest.raises(RuntimeError,
+                       match=r"backward: Mismatch in shape: grad has shape \(3,\) but the output has shape \(2, 3\)"):
         y.backward(mg.ones(3, device=device))
     other = "cpu" if device != "cpu" else "array_api_strict"
     with pytest.raises(RuntimeError, match=f"backward: grad is on device {other} but the output is on {device}"):

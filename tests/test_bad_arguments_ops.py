@@ -4,7 +4,6 @@ exception type, names the callee, and leaves its inputs as they were.
 One row per wrong call (see tests/badargs.py for the check).
 """
 
-import numpy as np
 import pytest
 
 import minigrad as mg

@@ -217,7 +217,8 @@ def expand_row(draw):
 def squeeze_row(draw):
     shape = draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=2))
     dim = draw(st.one_of(st.none(), st.just(one_dim(draw, len(shape)))))
-    return (lambda x: x.squeeze(dim)), (lambda x: x.squeeze() if dim is None else x.squeeze(dim)), [uniform(draw, shape)]
+    return ((lambda x: x.squeeze(dim)), (lambda x: x.squeeze() if dim is None else x.squeeze(dim)),
+            [uniform(draw, shape)])
 
 
 def unsqueeze_row(draw):
@@ -408,7 +409,8 @@ def _operand(dtype, kind, device):
     """One operand of a kind, for minigrad and for torch."""
     value = {"bool": True, "int32": 2, "int64": 3, "float32": 1.5, "float64": 2.5}[dtype]
     if kind == "dims":
-        return mg.tensor(np.full(3, value, dtype=dtype), device=device), torch.full((3,), value, dtype=getattr(torch, dtype))
+        return (mg.tensor(np.full(3, value, dtype=dtype), device=device),
+                torch.full((3,), value, dtype=getattr(torch, dtype)))
     if kind == "0-d":
         return mg.tensor(np.array(value, dtype=dtype), device=device), torch.tensor(value, dtype=getattr(torch, dtype))
     if kind == "number":

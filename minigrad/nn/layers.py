@@ -107,7 +107,12 @@ class LayerNorm(Module):
     Shapes: weight, bias normalized_shape; forward: (*, *normalized_shape) -> same.
     Init: weight = 1, bias = 0.
 
-    Args: normalized_shape: the trailing shape normalised over;  eps: added to the variance;  elementwise_affine: learn weight (and bias);  bias: learn the bias;  device, dtype: where and how the weights are made
+    Args:
+        normalized_shape: the trailing shape normalised over
+        eps: added to the variance
+        elementwise_affine: learn weight (and bias)
+        bias: learn the bias
+        device, dtype: where and how the weights are made
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None,
@@ -143,7 +148,11 @@ class RMSNorm(Module):
     Init: weight = 1. eps defaults to 1e-5, Mamba's value (torch.nn.RMSNorm's
     default is the dtype's machine epsilon).
 
-    Args: normalized_shape: the trailing shape normalised over;  eps: added to the mean square;  elementwise_affine: learn the weight;  device, dtype: where and how the weight is made
+    Args:
+        normalized_shape: the trailing shape normalised over
+        eps: added to the mean square
+        elementwise_affine: learn the weight
+        device, dtype: where and how the weight is made
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, device=None, dtype=DEFAULT_DTYPE):

@@ -128,7 +128,10 @@ class BCEWithLogitsLoss(_Loss):
     """The logistic loss on logits, with weight and pos_weight (see
     F.binary_cross_entropy_with_logits). forward: input, target (*).
 
-    Args: weight: broadcastable to the input, or None;  reduction: 'mean', 'sum' or 'none';  pos_weight: a weight on the positive term, or None
+    Args:
+        weight: broadcastable to the input, or None
+        reduction: 'mean', 'sum' or 'none'
+        pos_weight: a weight on the positive term, or None
     """
 
     def __init__(self, weight=None, *, reduction="mean", pos_weight=None):

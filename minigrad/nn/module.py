@@ -167,7 +167,10 @@ class Module:
         """(dotted name, module) for this module and every one below it, depth first.
         A module reachable twice is listed once, unless remove_duplicate=False.
 
-        Args: memo: ids already listed (used by the recursion);  prefix: put before every name;  remove_duplicate: list a shared module once
+        Args:
+            memo: ids already listed (used by the recursion)
+            prefix: put before every name
+            remove_duplicate: list a shared module once
         """
         if memo is None:
             memo = set()
@@ -211,7 +214,10 @@ class Module:
         head sharing the embedding) is listed once, unless remove_duplicate=False;
         recurse=False lists this module's own only.
 
-        Args: prefix: put before every name;  recurse: also the modules below;  remove_duplicate: list a tied weight once
+        Args:
+            prefix: put before every name
+            recurse: also the modules below
+            remove_duplicate: list a tied weight once
         """
         yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
@@ -226,7 +232,10 @@ class Module:
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
         """(dotted name, Tensor) for every buffer, persistent or not.
 
-        Args: prefix: put before every name;  recurse: also the modules below;  remove_duplicate: list a shared buffer once
+        Args:
+            prefix: put before every name
+            recurse: also the modules below
+            remove_duplicate: list a shared buffer once
         """
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
@@ -318,7 +327,7 @@ class Module:
                 p.data = Tensor(_convert(p._data, target, dtype))
                 if p.grad is not None:
                     p.grad = Tensor(_convert(p.grad._data, target, dtype))
-            for key, b in m._buffers.items():
+            for _key, b in m._buffers.items():
                 if b is not None:
                     cast = dtype if backend.is_float(b.dtype) else None
                     b.data = Tensor(_convert(b._data, target, cast))
