@@ -10,16 +10,17 @@ Where things live:
     backend.py    the one module that names NumPy / CuPy
     tensor.py     Tensor and the constructors
     creation.py   more constructors: eye, linspace, full_like, randint, rand_like, randn_like, multinomial
-    autograd.py   Function (an op and a graph node), backward(), grad(), no_grad()
+    autograd.py   Function (an op and a graph node), backward(), grad(), hooks
+    grad_mode.py  no_grad(), enable_grad(), set_grad_enabled(): per thread
     ops/          the primitive ops, each forward beside its backward (a package by theme)
     gradcheck.py  finite-difference gradient checking
     graph.py      the graph as Graphviz DOT text
 """
 
 from minigrad import backend
-from minigrad.autograd import (
-    Function, enable_grad, grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
-    set_grad_enabled,
+from minigrad.autograd import Function, grad
+from minigrad.grad_mode import (
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
 from minigrad.gradcheck import GradcheckError, gradcheck
 from minigrad.graph import render_dot, to_dot

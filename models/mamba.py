@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 
 from minigrad import backend, ops
-from minigrad.autograd import no_grad
+from minigrad.grad_mode import no_grad
 from minigrad.nn import init
 from minigrad.nn.containers import ModuleList
 from minigrad.nn.layers import Embedding, Linear, RMSNorm

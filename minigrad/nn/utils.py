@@ -4,7 +4,7 @@ import contextlib
 import math
 
 from minigrad import backend
-from minigrad.autograd import no_grad
+from minigrad.grad_mode import no_grad
 from minigrad.optim import checks
 from minigrad.tensor import Tensor, tensor
 

@@ -27,7 +27,8 @@ rules keep that right:
 import numbers
 
 from minigrad import backend
-from minigrad.autograd import Function, StaleHistory, is_grad_enabled, no_grad
+from minigrad.autograd import Function, StaleHistory
+from minigrad.grad_mode import is_grad_enabled, no_grad
 from minigrad.tensor import Tensor, _named, tensor
 from minigrad.ops.broadcast import BroadcastTo, sum_to
 from minigrad.ops.conversion import astype

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from minigrad import backend
-from minigrad.autograd import enable_grad, no_grad
+from minigrad.grad_mode import enable_grad, no_grad
 from minigrad.optim import checks
 from minigrad.tensor import Tensor
 
